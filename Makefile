@@ -1,0 +1,48 @@
+# Variance: `make demo` and `make test` work on a fresh Debian machine.
+SHELL := /bin/bash
+export PATH := $(PATH):/opt/swift/usr/bin
+
+# Debian packages the build needs (DESIGN.md). Later issues add to this list.
+APT_PACKAGES := libsodium-dev libedit-dev libsqlite3-dev pkg-config jq
+SWIFT_TEST_FLAGS ?=
+
+.PHONY: all deps build build-release test demo bench clean
+
+all: build
+
+## deps: install the missing Debian -dev packages (as root), or print the command to do it.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing:$$missing"; \
+	    (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "Missing Debian packages. Run:"; echo "  sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+## build: debug build of every product and the tests.
+build: deps
+	swift build --build-tests
+
+build-release: deps
+	swift build -c release --product variance-engine
+
+## test: the whole test suite (what CI runs).
+test: build
+	swift test --skip-build $(SWIFT_TEST_FLAGS)
+
+## demo: two engines with their own data directories, showing the RPC lines they exchange.
+demo: deps
+	swift build --product variance-engine
+	scripts/demo.sh .build/debug/variance-engine
+
+## bench: the engine benchmark, beside deltachat-rpc-server (docs/PERFORMANCE.md).
+bench: deps
+	scripts/bench/run.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,105 @@
+// swift-tools-version: 6.1
+// Variance: a private, decentralized messenger engine. See docs/ARCHITECTURE.md.
+import PackageDescription
+
+let package = Package(
+    name: "variance",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "variance-engine", targets: ["variance-engine"]),
+        .executable(name: "rpc-client", targets: ["rpc-client"]),
+        .executable(name: "variance-bench", targets: ["variance-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+    ],
+    targets: [
+        // C libraries from Debian (see `make deps`).
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+
+        // Pure cores.
+        .target(name: "LibP2PCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "VarianceRPC", resources: [.embedInCode("Resources/openrpc.json")]),
+        .target(
+            name: "VarianceIdentity",
+            dependencies: ["CSodium", "LibP2PCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "VarianceStorage",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "VarianceEngine",
+            dependencies: [
+                "VarianceIdentity", "VarianceStorage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "VarianceRPCServer",
+            dependencies: [
+                "VarianceRPC", "VarianceEngine",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        // Executables (thin).
+        .executableTarget(
+            name: "variance-engine",
+            dependencies: ["VarianceRPCServer", "VarianceEngine", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "rpc-client",
+            dependencies: [
+                "VarianceRPC", "CEditLine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "variance-bench",
+            dependencies: [
+                "VarianceRPC",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+
+        // Tests.
+        .testTarget(name: "VarianceRPCTests", dependencies: ["VarianceRPC"]),
+        .testTarget(name: "LibP2PCoreTests", dependencies: ["LibP2PCore"]),
+        .testTarget(name: "VarianceIdentityTests", dependencies: ["VarianceIdentity"], resources: [.copy("../Vectors")]),
+        .testTarget(name: "VarianceStorageTests", dependencies: ["VarianceStorage"]),
+        .testTarget(
+            name: "VarianceRPCServerTests",
+            dependencies: [
+                "VarianceRPCServer", "VarianceRPC", "VarianceEngine", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "VarianceRPC",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,79 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Yams
+
+/// Reads `config.yaml`. Unknown keys are reported, not fatal; a bad value is an error
+/// that names the key.
+///
+/// ```yaml
+/// listen: ["/ip4/127.0.0.1/tcp/0"]
+/// rpc:
+///   maxMessageBytes: 16777216
+/// events:
+///   retentionDays: 7
+///   retentionCount: 100000
+/// messages:
+///   lifetimeDays: 30
+/// ```
+public enum ConfigFile {
+    /// Applies the file at `configuration.configFile`, if it exists. Returns warnings.
+    public static func apply(to configuration: inout EngineConfiguration) throws(EngineError) -> [String] {
+        guard access(configuration.configFile, F_OK) == 0 else { return [] }
+        let text: String
+        do { text = try FileIO.readText(configuration.configFile) } catch {
+            throw EngineError.invalidConfiguration("cannot read \(configuration.configFile)")
+        }
+        let root: Any?
+        do { root = try Yams.load(yaml: text) } catch {
+            throw EngineError.invalidConfiguration("\(configuration.configFile) is not valid YAML")
+        }
+        guard let root else { return [] }
+        guard let map = root as? [String: Any] else {
+            throw EngineError.invalidConfiguration("\(configuration.configFile) must be a mapping of settings")
+        }
+        var warnings: [String] = []
+        for (key, value) in map {
+            switch key {
+            case "listen":
+                guard let list = value as? [String] else { throw bad("listen", "a list of multiaddr strings") }
+                configuration.listenAddresses += list
+            case "rpc":
+                let section = try mapping(value, "rpc")
+                if let v = section["maxMessageBytes"] {
+                    configuration.maxMessageBytes = try int(v, "rpc.maxMessageBytes", 1024...(1 << 30))
+                }
+            case "events":
+                let section = try mapping(value, "events")
+                if let v = section["retentionDays"] { configuration.eventRetentionDays = try int(v, "events.retentionDays", 1...3650) }
+                if let v = section["retentionCount"] {
+                    configuration.eventRetentionCount = try int(v, "events.retentionCount", 100_000...100_000_000)
+                }
+            case "messages":
+                let section = try mapping(value, "messages")
+                if let v = section["lifetimeDays"] { configuration.messageLifetimeDays = try int(v, "messages.lifetimeDays", 1...30) }
+            default:
+                warnings.append("unknown setting '\(key)' in \(configuration.configFile)")
+            }
+        }
+        return warnings
+    }
+
+    private static func mapping(_ value: Any, _ key: String) throws(EngineError) -> [String: Any] {
+        guard let map = value as? [String: Any] else { throw bad(key, "a mapping") }
+        return map
+    }
+
+    private static func int(_ value: Any, _ key: String, _ range: ClosedRange<Int>) throws(EngineError) -> Int {
+        guard let i = value as? Int, range.contains(i) else {
+            throw bad(key, "a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return i
+    }
+
+    private static func bad(_ key: String, _ expected: String) -> EngineError {
+        .invalidConfiguration("setting '\(key)' must be \(expected)")
+    }
+}

@@ -1,0 +1,273 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Logging
+import Synchronization
+import VarianceIdentity
+import VarianceStorage
+
+/// The engine: one facade over identity, storage (and, as they land, the network,
+/// messaging and calls). Typed async methods and one bounded stream of events; it knows
+/// nothing of JSON or RPC.
+///
+/// Start-up does as little as it can: it reads the identity file, and when that needs no
+/// passphrase, the identity is ready at once. The database opens on first use (or when
+/// ``prepare()`` is called right after start), so the first reply is not kept waiting.
+public actor Engine {
+    public nonisolated let configuration: EngineConfiguration
+    /// The identity state and DID, readable without a hop onto the actor.
+    private nonisolated let stateSnapshot: Mutex<(state: IdentityState, did: String?)>
+    private let identityFile: IdentityFile
+    private let logger: Logger
+    private let clock: @Sendable () -> Int64
+    private let encodeEvent: EventEncoder
+    private var identity: Identity?
+    private var store: Store?
+    private var sweepTask: Task<Void, Never>?
+    private let eventContinuation: AsyncStream<EventRecord>.Continuation
+
+    /// Events as they are persisted. Bounded: if nobody reads, the oldest pushed copies
+    /// are dropped (they stay in the database for `events.replay`).
+    public nonisolated let events: AsyncStream<EventRecord>
+
+    /// The most events buffered for push before the oldest are dropped.
+    public static let eventBufferLimit = 10_000
+
+    /// Opens the data directory and reads the identity file.
+    /// - Parameter clock: Unix milliseconds; injectable for tests.
+    public init(
+        configuration: EngineConfiguration, logger: Logger, encodeEvent: @escaping EventEncoder,
+        clock: @escaping @Sendable () -> Int64 = Engine.wallClockMillis
+    ) throws(EngineError) {
+        self.configuration = configuration
+        self.logger = logger
+        self.clock = clock
+        self.encodeEvent = encodeEvent
+        (events, eventContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(Self.eventBufferLimit))
+        do { try FileIO.makeDirectory(configuration.dataDirectory) } catch {
+            throw EngineError.invalidConfiguration("cannot create the data directory \(configuration.dataDirectory)")
+        }
+        identityFile = IdentityFile(directory: configuration.dataDirectory)
+        var state = IdentityState.none
+        var loaded: Identity?
+        if identityFile.exists {
+            do {
+                if try identityFile.isEncrypted() {
+                    state = .locked
+                } else {
+                    loaded = try identityFile.load(passphrase: nil)
+                    state = .ready
+                }
+            } catch {
+                throw EngineError.invalidConfiguration("the identity file cannot be read (\(error))")
+            }
+        }
+        identity = loaded
+        stateSnapshot = Mutex((state: state, did: loaded?.did))
+    }
+
+    /// The identity state, without waiting for the actor.
+    public nonisolated var identityState: IdentityState { stateSnapshot.withLock { $0.state } }
+
+    /// The DID when the identity is ready, without waiting for the actor.
+    public nonisolated var readyDID: String? { stateSnapshot.withLock { $0.state == .ready ? $0.did : nil } }
+
+    /// Opens the database if the identity is ready, so later requests do not wait for it.
+    public func prepare() {
+        if identity != nil { _ = try? openStore() }
+    }
+
+    /// Closes the database and stops background work.
+    public func close() {
+        sweepTask?.cancel()
+        sweepTask = nil
+        do { try store?.close() } catch { logger.error("Closing the database failed", metadata: ["error": "\(error)"]) }
+        store = nil
+        eventContinuation.finish()
+    }
+
+    // MARK: Identity
+
+    public func createIdentity(username: String?, passphrase: String?) throws(EngineError) -> CreatedIdentity {
+        try requireNoIdentity()
+        let (created, mnemonic) = Identity.create(username: username, now: clock() / 1000)
+        try persist(created, passphrase: passphrase)
+        return CreatedIdentity(did: created.did, peerID: created.peerID.description, username: username, mnemonic: mnemonic)
+    }
+
+    public func recoverIdentity(mnemonic: [String], passphrase: String?, username: String?) throws(EngineError) -> IdentitySummary {
+        try requireNoIdentity()
+        let recovered: Identity
+        do { recovered = try Identity.recover(mnemonic: mnemonic, username: username, now: clock() / 1000) } catch {
+            throw Self.map(error)
+        }
+        try persist(recovered, passphrase: passphrase)
+        return summary(of: recovered)
+    }
+
+    public func unlock(passphrase: String) throws(EngineError) -> IdentitySummary {
+        switch identityState {
+        case .none: throw EngineError.noIdentity
+        case .ready: return summary(of: identity!)
+        case .locked: break
+        }
+        let unlocked: Identity
+        do { unlocked = try identityFile.load(passphrase: passphrase) } catch { throw Self.map(error) }
+        try becomeReady(unlocked)
+        return summary(of: unlocked)
+    }
+
+    public func showIdentity() throws(EngineError) -> IdentitySummary {
+        summary(of: try readyIdentity())
+    }
+
+    private func requireNoIdentity() throws(EngineError) {
+        guard identityState == .none else {
+            throw EngineError.conflict(
+                "An identity already exists in \(configuration.dataDirectory); use another data directory for another identity.")
+        }
+    }
+
+    private func readyIdentity() throws(EngineError) -> Identity {
+        switch identityState {
+        case .none: throw EngineError.noIdentity
+        case .locked: throw EngineError.locked
+        case .ready: return identity!
+        }
+    }
+
+    private func persist(_ new: Identity, passphrase: String?) throws(EngineError) {
+        do { try identityFile.save(new, passphrase: passphrase) } catch { throw Self.map(error) }
+        try becomeReady(new)
+    }
+
+    private func becomeReady(_ ready: Identity) throws(EngineError) {
+        identity = ready
+        stateSnapshot.withLock { $0 = (state: .ready, did: ready.did) }
+        _ = try openStore()
+        logger.info("Identity ready", metadata: ["did": "\(ready.did)"])
+        try emit(.identityChanged(did: ready.did, state: .ready))
+    }
+
+    private func summary(of identity: Identity) -> IdentitySummary {
+        IdentitySummary(
+            did: identity.did, peerID: identity.peerID.description, username: identity.username,
+            fingerprint: identity.fingerprint, createdAt: identity.createdAt * 1000)
+    }
+
+    static func map(_ error: IdentityError) -> EngineError {
+        switch error {
+        case .badChecksum: .crypto("The recovery phrase's checksum does not match; check the words and their order.")
+        case .invalidMnemonic(let reason): .invalid(field: "mnemonic", reason: reason)
+        case .wrongPassphrase: .crypto("The passphrase is wrong; nothing was changed. Try again.")
+        case .locked: .locked
+        case .corrupt(let reason): .storage("the identity file is damaged (\(reason))")
+        case .io(let reason): reason.contains("No space") ? .diskFull : .storage("the identity file cannot be written (\(reason))")
+        }
+    }
+
+    // MARK: Storage and events
+
+    private func openStore() throws(EngineError) -> Store {
+        if let store { return store }
+        guard let identity else { throw EngineError.noIdentity }
+        let opened: Store
+        do {
+            opened = try Store(path: configuration.dataDirectory + "/variance.sqlite", fieldKey: identity.storageKey)
+        } catch {
+            throw Self.map(error)
+        }
+        store = opened
+        startSweeps()
+        return opened
+    }
+
+    private func readyStore() throws(EngineError) -> Store {
+        _ = try readyIdentity()
+        return try openStore()
+    }
+
+    /// Persists an event, then pushes it.
+    func emit(_ event: EngineEvent) throws(EngineError) {
+        let store = try readyStore()
+        let (method, params) = encodeEvent(event)
+        let seq: Int64
+        do { seq = try store.appendEvent(method: method, params: params) } catch { throw Self.map(error) }
+        eventContinuation.yield(EventRecord(seq: seq, method: method, params: params))
+    }
+
+    public func replayEvents(after: Int64, limit: Int) throws(EngineError) -> EventPage {
+        let store = try readyStore()
+        do {
+            let stored = try store.events(after: after, limit: limit)
+            return EventPage(
+                events: stored.map { EventRecord(seq: $0.seq, method: $0.method, params: $0.params) },
+                last: try store.lastEventSeq())
+        } catch {
+            throw Self.map(error)
+        }
+    }
+
+    public func listMessages(conversation: String, before: String?, limit: Int) throws(EngineError) -> MessagePageResult {
+        let store = try readyStore()
+        let page: MessagePage
+        do { page = try store.messages(conversation: conversation, before: before, limit: limit, now: clock()) } catch {
+            throw Self.map(error)
+        }
+        return MessagePageResult(
+            messages: page.messages.map {
+                Message(
+                    id: $0.id, conversation: $0.conversation, from: $0.sender, text: $0.text, sentAt: $0.sentAt,
+                    receivedAt: $0.receivedAt, status: $0.status, replyTo: $0.replyTo, expiresAt: $0.expiresAt)
+            },
+            before: page.before)
+    }
+
+    static func map(_ error: any Error) -> EngineError {
+        if let error = error as? EngineError { return error }
+        if let error = error as? StorageError {
+            switch error {
+            case .diskFull: return .diskFull
+            case .invalidCursor: return .invalid(field: "before", reason: "is not a cursor this engine returned")
+            default: return .storage("\(error)")
+            }
+        }
+        return .storage("\(error)")
+    }
+
+    /// The hourly sweep: expired messages go, old events beyond the retention go.
+    private func startSweeps() {
+        guard sweepTask == nil else { return }
+        sweepTask = Task { [weak self] in
+            while !Task.isCancelled {
+                await self?.sweep()
+                try? await Task.sleep(for: .seconds(3600))
+            }
+        }
+    }
+
+    /// Deletes expired messages and events past retention. Also runs once at open.
+    public func sweep() {
+        guard let store else { return }
+        let now = clock()
+        do {
+            let messages = try store.deleteExpired(now: now)
+            let events = try store.pruneEvents(
+                now: now, keepDays: configuration.eventRetentionDays, keepAtLeast: configuration.eventRetentionCount)
+            if messages + events > 0 {
+                logger.debug("Sweep removed expired data", metadata: ["messages": "\(messages)", "events": "\(events)"])
+            }
+        } catch {
+            logger.error("Sweep failed", metadata: ["error": "\(Self.map(error).message)"])
+        }
+    }
+
+    /// The wall clock in Unix milliseconds.
+    public static let wallClockMillis: @Sendable () -> Int64 = {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+}

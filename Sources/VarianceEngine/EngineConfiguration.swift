@@ -1,0 +1,39 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Everything the engine is told at start: command line first, then `config.yaml`, then
+/// defaults. Every setting has a default, so no file is needed.
+public struct EngineConfiguration: Sendable {
+    /// The data directory: identity file, database, configuration.
+    public var dataDirectory: String
+    /// `config.yaml` (default: inside the data directory).
+    public var configFile: String
+    /// libp2p listen addresses (used once the node exists).
+    public var listenAddresses: [String] = []
+    /// The largest RPC message accepted.
+    public var maxMessageBytes = 16 << 20
+    /// Events are kept at least this many days...
+    public var eventRetentionDays = 7
+    /// ...and at least this many of the newest, whichever keeps more.
+    public var eventRetentionCount = 100_000
+    /// Messages disappear after this many days (at most 30).
+    public var messageLifetimeDays = 30
+
+    public init(dataDirectory: String? = nil, configFile: String? = nil) {
+        let directory = dataDirectory ?? Self.defaultDataDirectory()
+        self.dataDirectory = directory
+        self.configFile = configFile ?? directory + "/config.yaml"
+    }
+
+    /// `$XDG_DATA_HOME/variance`, else `~/.local/share/variance`.
+    public static func defaultDataDirectory() -> String {
+        if let xdg = getenv("XDG_DATA_HOME"), xdg.pointee != 0 {
+            return String(cString: xdg) + "/variance"
+        }
+        let home = getenv("HOME").map { String(cString: $0) } ?? "."
+        return home + "/.local/share/variance"
+    }
+}

@@ -1,0 +1,29 @@
+/// Something that happened, which frontends are told about. The engine persists every
+/// event with a `seq` before it is pushed, so none is lost when nobody is listening.
+public enum EngineEvent: Sendable, Equatable {
+    /// An identity was created, recovered or unlocked and is ready.
+    case identityChanged(did: String, state: IdentityState)
+}
+
+/// An event as persisted: its sequence number, its wire name and its encoded params.
+public struct EventRecord: Sendable, Equatable {
+    public var seq: Int64
+    public var method: String
+    /// The encoded params (JSON bytes, without `seq`).
+    public var params: [UInt8]
+
+    public init(seq: Int64, method: String, params: [UInt8]) {
+        self.seq = seq
+        self.method = method
+        self.params = params
+    }
+}
+
+/// Encodes an event for persistence and push. Supplied by the RPC layer, so the engine
+/// stores events in the wire form without knowing the wire format.
+public typealias EventEncoder = @Sendable (EngineEvent) -> (method: String, params: [UInt8])
+
+/// Whether there is an identity, and whether it can be used.
+public enum IdentityState: String, Sendable, Equatable {
+    case none, locked, ready
+}

@@ -1,0 +1,34 @@
+/// Every method and notification the engine offers. The OpenRPC document in
+/// `rpc-spec/openrpc.json` must name exactly these; a test checks both directions.
+public enum RPCRegistry {
+    /// The methods, in the order the document lists them.
+    public static let methods: [any RPCMethod.Type] = [
+        EngineInfo.self, EngineShutdown.self, EventsReplay.self, EventsSubscribe.self, RPCDiscover.self,
+        CancelRequest.self,
+        IdentityCreate.self, IdentityRecover.self, IdentityUnlock.self, IdentityShow.self,
+        MessagesList.self,
+    ]
+
+    public static let methodNames: [String] = methods.map { $0.name }
+
+    /// Notifications the engine pushes. `engine.ready` and `engine.failed` carry no `seq`;
+    /// every other one does, and is persisted for `events.replay`.
+    public static let notificationNames: [String] = [
+        EngineNotification.ready, EngineNotification.failed, EngineNotification.identityChanged,
+    ]
+}
+
+/// Names of the notifications.
+public enum EngineNotification {
+    public static let ready = "engine.ready"
+    public static let failed = "engine.failed"
+    /// `{did, state}`: an identity was created, recovered or unlocked.
+    public static let identityChanged = "identity.changed"
+}
+
+/// The version numbers the engine reports.
+public enum EngineVersion {
+    public static let version = "0.1.0"
+    /// Bumped when the RPC surface changes incompatibly.
+    public static let protocolVersion = 1
+}

@@ -1,0 +1,92 @@
+import VarianceEngine
+import VarianceRPC
+
+/// The adapter from the wire to the engine: every method of ``RPCRegistry`` bound to the
+/// engine's typed API, with explicit conversions both ways.
+public enum EngineMethods {
+    /// Builds the method table. `server` is reached through `control` for the methods
+    /// that act on the connection itself (subscribe, shutdown).
+    public static func table(engine: Engine, control: ServerControl) -> MethodTable {
+        var table = MethodTable()
+
+        table.inline(EngineInfo.self) { _ in
+            EngineInfo.Result(
+                version: EngineVersion.version, protocolVersion: EngineVersion.protocolVersion,
+                dataDir: engine.configuration.dataDirectory, identity: engine.identityState.rawValue)
+        }
+        table.inline(EngineShutdown.self) { _ in
+            control.shutdown()
+            return EmptyResult()
+        }
+        table.inline(RPCDiscover.self) { _ in RPCDiscover.Result(document: OpenRPCDocument.json) }
+        table.inline(EventsSubscribe.self) { params in
+            control.subscribe(params.kinds)
+            return EmptyResult()
+        }
+        table.async(EventsReplay.self) { params throws(RPCError) in
+            let page = try await call { () throws(EngineError) in try await engine.replayEvents(after: params.after, limit: Int(params.limit)) }
+            return EventsReplay.Result(
+                events: page.events.map { EventsReplay.Event(seq: $0.seq, method: $0.method, params: EventCoding.params(of: $0)) },
+                last: page.last)
+        }
+
+        // Identity methods share one lane: pipelined create-then-show run in that order.
+        table.async(IdentityCreate.self, fixedLane: "identity") { params throws(RPCError) in
+            let created = try await call { () throws(EngineError) in
+                try await engine.createIdentity(username: params.username, passphrase: params.passphrase)
+            }
+            return IdentityCreate.Result(did: created.did, peerId: created.peerID, username: created.username, mnemonic: created.mnemonic)
+        }
+        table.async(IdentityRecover.self, fixedLane: "identity") { params throws(RPCError) in
+            let recovered = try await call { () throws(EngineError) in
+                try await engine.recoverIdentity(mnemonic: params.mnemonic, passphrase: params.passphrase, username: params.username)
+            }
+            return IdentityRecover.Result(did: recovered.did, peerId: recovered.peerID)
+        }
+        table.async(IdentityUnlock.self, fixedLane: "identity") { params throws(RPCError) in
+            let unlocked = try await call { () throws(EngineError) in try await engine.unlock(passphrase: params.passphrase) }
+            return IdentityUnlock.Result(did: unlocked.did)
+        }
+        table.async(IdentityShow.self, fixedLane: "identity") { _ throws(RPCError) in
+            let shown = try await call { () throws(EngineError) in try await engine.showIdentity() }
+            return IdentityShow.Result(
+                did: shown.did, peerId: shown.peerID, username: shown.username, fingerprint: shown.fingerprint,
+                createdAt: Timestamps.rfc3339(shown.createdAt))
+        }
+
+        table.async(MessagesList.self, lane: { $0.conversation }) { params throws(RPCError) in
+            let page = try await call { () throws(EngineError) in
+                try await engine.listMessages(conversation: params.conversation, before: params.before, limit: Int(params.limit))
+            }
+            return MessagesList.Result(messages: page.messages.map(MessageWire.object), before: page.before)
+        }
+        return table
+    }
+
+    /// Runs an engine call, mapping its error and honouring cancellation.
+    static func call<T: Sendable>(_ body: () async throws(EngineError) -> T) async throws(RPCError) -> T {
+        if Task.isCancelled { throw RPCError.cancelled }
+        do { return try await body() } catch { throw ErrorMapping.rpcError(error) }
+    }
+}
+
+/// What handlers may do to the connection they serve.
+public struct ServerControl: Sendable {
+    public var shutdown: @Sendable () -> Void
+    public var subscribe: @Sendable ([String]?) -> Void
+
+    public init(shutdown: @escaping @Sendable () -> Void, subscribe: @escaping @Sendable ([String]?) -> Void) {
+        self.shutdown = shutdown
+        self.subscribe = subscribe
+    }
+}
+
+/// Engine messages as wire objects.
+enum MessageWire {
+    static func object(_ message: Message) -> MessageObject {
+        MessageObject(
+            id: message.id, conversation: message.conversation, from: message.from, text: message.text,
+            sentAt: Timestamps.rfc3339(message.sentAt), receivedAt: message.receivedAt.map(Timestamps.rfc3339),
+            status: message.status, replyTo: message.replyTo, expiresAt: Timestamps.rfc3339(message.expiresAt))
+    }
+}

@@ -1,0 +1,23 @@
+import VarianceEngine
+import VarianceRPC
+
+/// Events in their wire form: the encoder the engine persists with, and the notification
+/// a record becomes when pushed.
+public enum EventCoding {
+    /// The engine's ``EventEncoder``.
+    public static let encoder: EventEncoder = { event in
+        switch event {
+        case .identityChanged(let did, let state):
+            (EngineNotification.identityChanged, JSON.object(["did": .string(did), "state": .string(state.rawValue)]).bytes)
+        }
+    }
+
+    /// The params of a persisted record, with its `seq` first.
+    public static func params(of record: EventRecord) -> JSON {
+        var object: JSONObject = ["seq": .int(record.seq)]
+        if case .object(let stored)? = try? JSONParser.parse(record.params) {
+            for member in stored.members where member.key != "seq" { object.members.append(member) }
+        }
+        return .object(object)
+    }
+}

@@ -1,0 +1,84 @@
+import GRDB
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+extension Store {
+    /// Queues a payload for sending.
+    /// - Throws: `.conflict` when the id is queued already.
+    public func enqueueOutbox(_ item: StoredOutboxItem) throws(StorageError) {
+        try write { db in try insert(item, db) }
+    }
+
+    /// Items due at `now`, oldest first, at most `limit` (clamped to `1...maxPageSize`).
+    ///
+    /// Keeps each conversation in order: an item is left out while an older item of the
+    /// same conversation is still waiting for a later retry.
+    public func dueOutbox(now: Int64, limit: Int) throws(StorageError) -> [StoredOutboxItem] {
+        let limit = min(max(limit, 1), Self.maxPageSize)
+        return try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT o.id, o.messageId, o.conversation, o.payload, o.attempts, o.nextAttemptAt, o.createdAt
+                FROM outbox o
+                WHERE o.nextAttemptAt <= ?1 AND NOT EXISTS (
+                    SELECT 1 FROM outbox w
+                    WHERE w.conversation = o.conversation AND (w.createdAt, w.id) < (o.createdAt, o.id)
+                        AND w.nextAttemptAt > ?1)
+                ORDER BY o.createdAt, o.id LIMIT ?2
+                """, arguments: [now, limit])
+            return try rows.map(decodeOutboxItem)
+        }
+    }
+
+    /// Removes an item once it is sent (or given up). Returns false when there was none.
+    @discardableResult
+    public func removeOutbox(id: String) throws(StorageError) -> Bool {
+        try write { db in
+            try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
+    /// Records a failed attempt: adds one to `attempts` and sets the next attempt time.
+    /// Returns false when there is no such item.
+    @discardableResult
+    public func bumpOutbox(id: String, nextAttemptAt: Int64) throws(StorageError) -> Bool {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET attempts = attempts + 1, nextAttemptAt = ? WHERE id = ?",
+                arguments: [nextAttemptAt, id])
+            return db.changesCount > 0
+        }
+    }
+
+    // MARK: - Rows
+
+    static func payloadBinding(id: String, messageId: String, conversation: String) -> [UInt8] {
+        FieldCipher.binding("outbox.payload", id, messageId, conversation)
+    }
+
+    func insert(_ item: StoredOutboxItem, _ db: Database) throws {
+        let binding = Self.payloadBinding(id: item.id, messageId: item.messageId, conversation: item.conversation)
+        let payload = try cipher.seal(item.payload, binding: binding)
+        try db.execute(sql: """
+            INSERT INTO outbox (id, messageId, conversation, payload, attempts, nextAttemptAt, createdAt)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [
+                item.id, item.messageId, item.conversation, payload, item.attempts, item.nextAttemptAt, item.createdAt,
+            ])
+    }
+
+    private func decodeOutboxItem(_ row: Row) throws -> StoredOutboxItem {
+        let id: String = try row.decode(atIndex: 0)
+        let messageId: String = try row.decode(atIndex: 1)
+        let conversation: String = try row.decode(atIndex: 2)
+        let sealed: Data = try row.decode(atIndex: 3)
+        let payload = try cipher.open(sealed, binding: Self.payloadBinding(id: id, messageId: messageId, conversation: conversation))
+        return StoredOutboxItem(
+            id: id, messageId: messageId, conversation: conversation, payload: payload,
+            attempts: try row.decode(atIndex: 4), nextAttemptAt: try row.decode(atIndex: 5),
+            createdAt: try row.decode(atIndex: 6))
+    }
+}
