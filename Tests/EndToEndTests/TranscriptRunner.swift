@@ -17,7 +17,7 @@ final class TranscriptRunner {
     private var arguments: [String: [String]] = [:]
     private var pendingSends: [String: [UInt8]] = [:]
     /// id → method of requests sent, per engine, for result validation.
-    private var methodsByID: [String: [JSON: String]] = [:]
+    private var methodsByID: [String: [String: String]] = [:]
     private var captures: [String: JSON] = [:]
     private(set) var failures: [String] = []
 
@@ -115,10 +115,10 @@ final class TranscriptRunner {
         case .raw(let bytes): pendingSends[engine, default: []] += bytes
         case .json(let template, let contentLength):
             let json = substitute(template)
-            if let id = json["id"], let method = json["method"]?.stringValue { methodsByID[engine, default: [:]][id] = method }
+            if let id = json["id"], let method = json["method"]?.stringValue { methodsByID[engine, default: [:]][id.compactString] = method }
             if case .array(let batch) = json {
                 for element in batch {
-                    if let id = element["id"], let method = element["method"]?.stringValue { methodsByID[engine, default: [:]][id] = method }
+                    if let id = element["id"], let method = element["method"]?.stringValue { methodsByID[engine, default: [:]][id.compactString] = method }
                 }
             }
             let body = json.bytes
@@ -166,7 +166,7 @@ final class TranscriptRunner {
             for element in batch { validate(element, engine: engine) }
             return
         }
-        if let id = frame["id"], let result = frame["result"], let method = methodsByID[engine]?[id],
+        if let id = frame["id"], let result = frame["result"], let method = methodsByID[engine]?[id.compactString],
             let schema = validator.resultSchema(of: method)
         {
             for problem in validator.validate(result, against: schema) {

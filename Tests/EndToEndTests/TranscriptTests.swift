@@ -16,13 +16,18 @@ import VarianceRPC
     }
 
     @Test(arguments: TranscriptTests.names)
-    func replay(_ name: String) throws {
+    func replay(_ name: String) async throws {
         let transcript = try Transcript.load(Self.directory.appendingPathComponent(name))
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("variance-transcript-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
         let document = try JSONParser.parse(Data(contentsOf: Binaries.repositoryRoot.appendingPathComponent("rpc-spec/openrpc.json")))
-        let failures = TranscriptRunner(transcript: transcript, workDirectory: work, document: document).run()
+        // The runner blocks while it waits for engines: keep it off the cooperative pool.
+        let failures = await withCheckedContinuation { continuation in
+            Thread {
+                continuation.resume(returning: TranscriptRunner(transcript: transcript, workDirectory: work, document: document).run())
+            }.start()
+        }
         for failure in failures { Issue.record(Comment(rawValue: failure)) }
     }
 

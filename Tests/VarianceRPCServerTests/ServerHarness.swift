@@ -51,13 +51,34 @@ final class ServerHarness: @unchecked Sendable {
     }
 
     /// Closes the input (end of input) and waits for the server to drain.
-    func closeInput(timeout: Double = 30) -> Bool {
+    func closeInput(timeout: Double = 30) async -> Bool {
+        await offPool { self.closeInputBlocking(timeout: timeout) }
+    }
+
+    func next(timeout: Double = 30) async -> JSON? {
+        await offPool { self.nextBlocking(timeout: timeout) }
+    }
+
+    func nextLine(timeout: Double = 30) async -> String? {
+        await offPool { self.nextLineBlocking(timeout: timeout) }
+    }
+
+    func nextBytes(_ count: Int, timeout: Double = 30) async -> [UInt8]? {
+        await offPool { self.nextBytesBlocking(count, timeout: timeout) }
+    }
+
+    /// Collects `count` frames (in any order).
+    func collect(_ count: Int, timeout: Double = 30) async -> [JSON] {
+        await offPool { (0..<count).compactMap { _ in self.nextBlocking(timeout: timeout) } }
+    }
+
+    private func closeInputBlocking(timeout: Double) -> Bool {
         close(inputWrite)
         return finished.wait(timeout: .now() + timeout) == .success
     }
 
     /// Reads the next NDJSON frame, waiting up to `timeout` seconds.
-    func nextLine(timeout: Double = 30) -> String? {
+    private func nextLineBlocking(timeout: Double) -> String? {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             if let newline = pending.firstIndex(of: 0x0A) {
@@ -70,7 +91,7 @@ final class ServerHarness: @unchecked Sendable {
     }
 
     /// Reads raw output bytes until `count` are available.
-    func nextBytes(_ count: Int, timeout: Double = 30) -> [UInt8]? {
+    private func nextBytesBlocking(_ count: Int, timeout: Double) -> [UInt8]? {
         let deadline = Date().addingTimeInterval(timeout)
         while pending.count < count {
             guard readMore(until: deadline) else { return nil }
@@ -80,13 +101,8 @@ final class ServerHarness: @unchecked Sendable {
         return bytes
     }
 
-    func next(timeout: Double = 30) -> JSON? {
-        nextLine(timeout: timeout).flatMap { try? JSONParser.parse($0) }
-    }
-
-    /// Collects `count` frames (in any order).
-    func collect(_ count: Int, timeout: Double = 30) -> [JSON] {
-        (0..<count).compactMap { _ in next(timeout: timeout) }
+    private func nextBlocking(timeout: Double) -> JSON? {
+        nextLineBlocking(timeout: timeout).flatMap { try? JSONParser.parse($0) }
     }
 
     private func readMore(until deadline: Date) -> Bool {
@@ -147,4 +163,12 @@ final class OrderLog: @unchecked Sendable {
     private var entries: [String] = []
     func append(_ tag: String) { lock.withLock { entries.append(tag) } }
     var all: [String] { lock.withLock { entries } }
+}
+
+/// Runs blocking work on its own thread, so waiting never occupies the cooperative pool
+/// that the server's tasks need (it has as many threads as cores: two here).
+func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: body()) }.start()
+    }
 }

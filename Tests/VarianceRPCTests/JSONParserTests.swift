@@ -61,7 +61,7 @@ import Testing
             Issue.record("expected an error")
         } catch {
             #expect(!error.description.contains("secret"))
-            #expect(error.offset == 11)
+            #expect(error.offset == 14)
         }
     }
 }

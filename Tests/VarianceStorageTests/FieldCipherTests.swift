@@ -66,12 +66,12 @@ import Foundation
         let first = generator.next(), second = generator.next()
         try store.insertMessages([makeMessage(first, sentAt: 1, text: "one"), makeMessage(second, sentAt: 2, text: "two")])
         try store.write { db in
-            try db.execute(sql: """
-                UPDATE messages SET body = CASE id
-                    WHEN ?1 THEN (SELECT body FROM messages WHERE id = ?2)
-                    ELSE (SELECT body FROM messages WHERE id = ?1) END
-                WHERE id IN (?1, ?2)
-                """, arguments: [first.description, second.description])
+            let sql = "SELECT body FROM messages WHERE id = ?"
+            let firstBody = try Data.fetchOne(db, sql: sql, arguments: [first.description])
+            let secondBody = try Data.fetchOne(db, sql: sql, arguments: [second.description])
+            let update = "UPDATE messages SET body = ? WHERE id = ?"
+            try db.execute(sql: update, arguments: [secondBody, first.description])
+            try db.execute(sql: update, arguments: [firstBody, second.description])
         }
         #expect(throws: StorageError.decryptFailed) { try store.message(id: first.description, now: 0) }
         #expect(throws: StorageError.decryptFailed) { try store.message(id: second.description, now: 0) }

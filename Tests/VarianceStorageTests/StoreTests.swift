@@ -67,16 +67,24 @@ import Darwin
         let directory = try makeTemporaryDirectory()
         defer { cleanUp(directory) }
         let path = directory + "/store.sqlite"
-        let previous = umask(0)  // the store must not rely on the umask
-        defer { umask(previous) }
         let store = try Store(path: path, fieldKey: testKey())
         try store.appendEvent(method: "m", params: [1])
         for file in [path, path + "-wal", path + "-shm"] {
-            var info = stat()
-            #expect(stat(file, &info) == 0, "\(file) exists")
-            #expect(info.st_mode & 0o777 == 0o600, "\(file) mode")
+            #expect(mode(of: file) == 0o600, "\(file)")
         }
         try store.close()
+
+        // A file left readable by others is tightened when opened.
+        #expect(chmod(path, 0o644) == 0)
+        let reopened = try Store(path: path, fieldKey: testKey())
+        #expect(mode(of: path) == 0o600)
+        try reopened.close()
+    }
+
+    private func mode(of path: String) -> mode_t? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return info.st_mode & 0o777
     }
 
     @Test func mapsDatabaseErrors() {

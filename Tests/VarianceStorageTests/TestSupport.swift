@@ -15,7 +15,7 @@ func cleanUp(_ directory: String) {
     FilePermissions.removeDirectory(directory)
 }
 
-/// A store with one direct conversation `conversation`.
+/// A temporary store holding the given direct conversations.
 func makeStore(conversations: [String] = ["did:key:z6MkAlice"]) throws -> Store {
     let store = try Store.inMemory(fieldKey: testKey())
     for id in conversations {

@@ -163,6 +163,13 @@ public struct FrameDecoder: Sendable {
         guard state == .line || state == .start else { return nil }
         while start < buffer.count, isSpace(buffer[start]) { start += 1 }
         guard start < buffer.count else { return nil }
+        if state == .start, isLetter(buffer[start]) {
+            // An incomplete Content-Length message is dropped, not read as a line.
+            guard case .notHeaders = parseHeaders() else {
+                start = buffer.count
+                return nil
+            }
+        }
         let lineStart = start
         buffer.withUnsafeBufferPointer { all in
             body(UnsafeBufferPointer(rebasing: all[lineStart...]), .lineDelimited)

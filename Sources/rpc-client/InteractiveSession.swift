@@ -1,0 +1,122 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import VarianceRPC
+
+/// The interactive session: a prompt with line editing, history and completion (libedit on a
+/// terminal, plain lines with `--repl` otherwise); replies and notifications are printed,
+/// indented, as they arrive. `:quit` or Ctrl-D closes the engine's input and waits for it.
+struct InteractiveSession {
+    /// The engine's command line.
+    var argv: [String]
+    /// The prompt.
+    static let prompt = "variance> "
+    /// The id of the client's own `rpc.discover` request (its reply is not shown).
+    private static let discoverID: JSON = "rpc-client:discover"
+
+    /// Runs until the user is done and the engine has exited; returns the exit status.
+    func run() -> Int32 {
+        let display = FrameDisplay(usesColor: Console.usesColor)
+        let link: EngineLink
+        do {
+            let started = try EngineStartup.start(argv)
+            link = started.link
+            Console.out(display.text(for: EngineMessage(started.ready)))
+        } catch {
+            Console.err("rpc-client: \(error)")
+            return ExitStatus.engineUnavailable
+        }
+        link.send(["jsonrpc": "2.0", "id": Self.discoverID, "method": "rpc.discover"])
+
+        let isTerminal = Console.isTerminal(STDIN_FILENO)
+        let input: PromptInput =
+            isTerminal
+            ? TerminalPrompt(prompt: Self.prompt, historyPath: TerminalPrompt.defaultHistoryPath)
+            : PlainPrompt(fd: STDIN_FILENO)
+        if isTerminal { InterruptSignal.install() }
+        var catalog = MethodCatalog()
+        var envelope = RequestEnvelope()
+        var inputOpen = true
+
+        loop: while true {
+            switch link.next(watching: inputOpen ? STDIN_FILENO : nil) {
+            case .inputReadable:
+                let (lines, ended) = input.readAvailable()
+                var quit = ended
+                for line in lines where !quit {
+                    quit = handle(line, link: link, envelope: &envelope, catalog: catalog, input: input, display: display)
+                }
+                if quit {
+                    inputOpen = false
+                    input.close()
+                    link.finishInput()
+                }
+            case .frame(let frame):
+                let message = EngineMessage(frame)
+                if case .reply(Self.discoverID, let outcome) = message {
+                    switch outcome {
+                    case .success(let document):
+                        catalog = MethodCatalog(openRPC: document)
+                        LineCompletion.update(catalog)
+                    case .failure(let error):
+                        input.show(display.problem("(rpc.discover failed, so no tab completion: \(error.message))"))
+                    }
+                } else {
+                    input.show(display.text(for: message))
+                }
+            case .noise(let text):
+                input.show(display.problem("the engine wrote a line that is not JSON: \(text.prefix(500))"))
+            case .interrupted:
+                input.interrupt()
+            case .engineClosed:
+                break loop
+            case .timedOut:
+                continue
+            }
+        }
+        input.close()
+        let exit = link.process.waitForExit()
+        if inputOpen || !exit.isClean { Console.err("rpc-client: the engine \(exit).") }
+        return exit.isClean ? ExitStatus.success : ExitStatus.engineUnavailable
+    }
+
+    /// Acts on one line; returns true when the user asked to quit.
+    private func handle(
+        _ line: String, link: EngineLink, envelope: inout RequestEnvelope, catalog: MethodCatalog,
+        input: PromptInput, display: FrameDisplay
+    ) -> Bool {
+        let text = line.trimmingWhitespace()
+        if text.hasPrefix(":") {
+            let words = text.split(separator: " ").map(String.init)
+            switch words[0] {
+            case ":quit", ":q", ":exit":
+                return true
+            case ":help", ":h", ":?":
+                if words.count > 1 {
+                    if let method = catalog.method(named: words[1]) {
+                        input.show(ReplHelp.describe(method))
+                    } else {
+                        input.show(display.problem("The engine has no method '\(words[1])'; :methods lists them."))
+                    }
+                } else {
+                    input.show(ReplHelp.overview)
+                }
+            case ":methods":
+                input.show(catalog.names.isEmpty ? "(rpc.discover has not answered)" : catalog.names.joined(separator: "\n"))
+            default:
+                input.show(display.problem("Unknown command \(words[0]); :help lists the commands."))
+            }
+            return false
+        }
+        do {
+            if let frame = envelope.frame(for: try RequestLine.parse(line)) { link.send(frame) }
+        } catch {
+            input.show(display.problem(error.description))
+        }
+        return false
+    }
+}

@@ -1,0 +1,23 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// Set by the SIGINT handler, read by the event loop.
+private let interruptPending = Atomic<Bool>(false)
+
+/// Ctrl-C at the interactive prompt: noted, not fatal. The event loop's `poll` returns
+/// early and the prompt clears its line.
+enum InterruptSignal {
+    /// Installs the handler (interactive mode only; elsewhere SIGINT keeps its default).
+    static func install() {
+        signal(SIGINT) { _ in interruptPending.store(true, ordering: .relaxed) }
+    }
+
+    /// Whether a SIGINT arrived since the last call.
+    static func take() -> Bool { interruptPending.exchange(false, ordering: .relaxed) }
+}

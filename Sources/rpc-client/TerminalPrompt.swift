@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+@preconcurrency import CEditLine
+import Synchronization
+
+/// Lines that libedit's callback handed over and ``TerminalPrompt`` has not taken yet;
+/// nil stands for the end of input. (The callback is a C function: it cannot capture.)
+private let finishedLines = Mutex<[String?]>([])
+
+/// libedit in its callback mode: the event loop calls ``readAvailable()`` when the terminal
+/// has input, so engine output can be printed between keystrokes, above the prompt.
+///
+/// History lives in `~/.variance_rpc_history` (or `$VARIANCE_RPC_HISTORY`), at most
+/// ``historyLimit`` entries; tab completes method names and then their param names.
+final class TerminalPrompt: PromptInput {
+    /// Most history entries kept.
+    static let historyLimit: Int32 = 1000
+
+    private let historyPath: String?
+    private var isOpen = true
+
+    /// Sets up libedit and shows the prompt.
+    init(prompt: String, historyPath: String?) {
+        self.historyPath = historyPath
+        rl_readline_name = UnsafePointer(strdup("variance"))
+        // The client handles SIGINT itself (see InterruptSignal); libedit leaves signals alone.
+        rl_catch_signals = 0
+        LineCompletion.install()
+        using_history()
+        stifle_history(Self.historyLimit)
+        if let historyPath { _ = read_history(historyPath) }
+        rl_callback_handler_install(prompt) { line in
+            finishedLines.withLock { $0.append(line.map { String(cString: $0) }) }
+            free(line)
+        }
+    }
+
+    func readAvailable() -> (lines: [String], ended: Bool) {
+        rl_callback_read_char()
+        let taken = finishedLines.withLock { lines in
+            defer { lines.removeAll() }
+            return lines
+        }
+        var lines: [String] = []
+        for line in taken {
+            guard let line else { return (lines, true) }
+            lines.append(line)
+            remember(line)
+        }
+        return (lines, false)
+    }
+
+    func show(_ text: String) {
+        guard isOpen else {
+            Console.out(text)
+            return
+        }
+        // Clear the prompt line, print, and let libedit draw the prompt and the typed text again.
+        Console.write("\r\u{1B}[K" + text + "\n", to: STDOUT_FILENO)
+        rl_forced_update_display()
+    }
+
+    func interrupt() {
+        guard isOpen else { return }
+        rl_replace_line("", 0)
+        Console.write("^C\n", to: STDOUT_FILENO)
+        rl_forced_update_display()
+    }
+
+    func close() {
+        guard isOpen else { return }
+        isOpen = false
+        rl_callback_handler_remove()
+        Console.write("\n", to: STDOUT_FILENO)
+    }
+
+    /// Adds a line to the history (and the history file), skipping blanks and repeats.
+    private func remember(_ line: String) {
+        let trimmed = line.trimmingWhitespace()
+        guard !trimmed.isEmpty else { return }
+        if let last = history_get(history_base + history_length - 1), let text = last.pointee.line,
+            String(cString: text) == line
+        {
+            return
+        }
+        _ = add_history(line)
+        if let historyPath { _ = write_history(historyPath) }
+    }
+
+    /// `$VARIANCE_RPC_HISTORY`, else `~/.variance_rpc_history`; nil if neither can be named.
+    static var defaultHistoryPath: String? {
+        if let path = getenv("VARIANCE_RPC_HISTORY") { return String(cString: path) }
+        if let home = getenv("HOME") { return String(cString: home) + "/.variance_rpc_history" }
+        return nil
+    }
+}
