@@ -85,7 +85,13 @@ let package = Package(
         .testTarget(name: "VarianceRPCTests", dependencies: ["VarianceRPC"]),
         .testTarget(name: "LibP2PCoreTests", dependencies: ["LibP2PCore"]),
         .testTarget(name: "VarianceIdentityTests", dependencies: ["VarianceIdentity"], resources: [.copy("../Vectors")]),
-        .testTarget(name: "VarianceStorageTests", dependencies: ["VarianceStorage"]),
+        .testTarget(
+            name: "VarianceStorageTests",
+            dependencies: [
+                "VarianceStorage", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(
             name: "VarianceRPCServerTests",
             dependencies: [

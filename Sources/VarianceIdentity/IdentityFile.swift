@@ -2,7 +2,7 @@ import CSodium
 
 /// The identity file `<dataDir>/identity.key`: the identity key seed, node key seed,
 /// username and creation time, optionally encrypted with a passphrase. The mnemonic is never
-/// stored. The layout is described in ``IdentityFileFormat`` and docs/IDENTITY.md.
+/// stored. The byte layout is described in docs/IDENTITY.md.
 ///
 /// With a passphrase the file is encrypted with XChaCha20-Poly1305 (IETF) under a key from
 /// Argon2id v1.3 (libsodium `crypto_pwhash`, OPSLIMIT_INTERACTIVE / MEMLIMIT_INTERACTIVE,
@@ -38,7 +38,7 @@ public struct IdentityFile: Sendable {
     /// - Returns: true if a passphrase is needed to load it.
     /// - Throws: ``IdentityError/io(_:)`` if it cannot be read, ``IdentityError/corrupt(_:)``
     ///   if it is not an identity file.
-    public func isEncrypted() throws -> Bool {
+    public func isEncrypted() throws(IdentityError) -> Bool {
         try IdentityFileFormat.parseCommonHeader(readFile())
     }
 

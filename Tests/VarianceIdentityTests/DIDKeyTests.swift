@@ -66,6 +66,9 @@ struct DIDKeyTests {
         #expect(throws: DIDKey.ParseError.notDIDKey) { try DIDKey.publicKey(fromDID: "did:key:f" + good.dropFirst(9)) }
         #expect(throws: DIDKey.ParseError.invalidEncoding) { try DIDKey.publicKey(fromDID: good + "0") }
         #expect(throws: DIDKey.ParseError.invalidEncoding) { try DIDKey.publicKey(fromDID: "did:key:z") }
-        #expect(throws: DIDKey.ParseError.invalidKeyLength) { try DIDKey.publicKey(fromDID: String(good.dropLast(2))) }
+        let short = "did:key:z" + Base58.encode([0xED, 0x01] + [UInt8](repeating: 1, count: 31))
+        #expect(throws: DIDKey.ParseError.invalidKeyLength) { try DIDKey.publicKey(fromDID: short) }
+        let long = "did:key:z" + Base58.encode([0xED, 0x01] + [UInt8](repeating: 1, count: 33))
+        #expect(throws: DIDKey.ParseError.invalidKeyLength) { try DIDKey.publicKey(fromDID: long) }
     }
 }

@@ -19,8 +19,8 @@ struct IdentityFileTests {
     }
 
     static func mode(_ path: String) throws -> Int {
-        let attributes = try FileManager.default.attributesOfItem(atPath: path)
-        return (attributes[.posixPermissions] as! NSNumber).intValue & 0o777
+        let permissions = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions]
+        return ((permissions as? Int) ?? (permissions as! NSNumber).intValue) & 0o777
     }
 
     @Test func plainRoundTripWithMode0600() throws {
@@ -142,10 +142,12 @@ struct IdentityFileTests {
         defer { directory.remove() }
         let file = IdentityFile(directory: directory.path)
         #expect(!file.exists)
-        #expect(performing: { try file.load(passphrase: nil) }, throws: { error in
-            guard case IdentityError.io(let message) = error else { return false }
-            return message.contains("identity.key") && message.contains("No such file")
-        })
+        let error = #expect(throws: IdentityError.self) { try file.load(passphrase: nil) }
+        guard case .io(let message)? = error else {
+            Issue.record("expected an I/O error, got \(String(describing: error))")
+            return
+        }
+        #expect(message.contains("identity.key") && message.contains("No such file"))
     }
 
     @Test func saveReplacesExistingFile() throws {

@@ -64,12 +64,13 @@ struct MnemonicTests {
     }
 
     @Test func refusesBadChecksum() {
-        // "about" → "above" changes only checksum bits' word.
+        // The last word carries the checksum; "about" is right, "above" is not.
         var words = Array(repeating: "abandon", count: 11) + ["about"]
         #expect(throws: Never.self) { try Mnemonic.entropy(from: words) }
         words[11] = "above"
         #expect(throws: IdentityError.badChecksum) { try Mnemonic.entropy(from: words) }
-        var swapped = Self.englishVectors[3].words
+        // Two words swapped ("hamster diagram" → "diagram hamster"), 24 words.
+        var swapped = Self.englishVectors[14].words
         swapped.swapAt(0, 1)
         #expect(throws: IdentityError.badChecksum) { try Mnemonic.entropy(from: swapped) }
     }
