@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // C libraries from Debian (see `make deps`).
@@ -29,6 +31,14 @@ let package = Package(
 
         // Pure cores.
         .target(name: "LibP2PCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "LibP2PProtos", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
+        .target(
+            name: "LibP2PNoise",
+            dependencies: ["LibP2PCore", "LibP2PProtos", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "LibP2PYamux", dependencies: [.product(name: "DequeModule", package: "swift-collections")]),
         .target(name: "VarianceRPC", resources: [.embedInCode("Resources/openrpc.json")]),
         .target(
             name: "VarianceIdentity",
@@ -84,6 +94,8 @@ let package = Package(
         // Tests.
         .testTarget(name: "VarianceRPCTests", dependencies: ["VarianceRPC"]),
         .testTarget(name: "LibP2PCoreTests", dependencies: ["LibP2PCore"]),
+        .testTarget(name: "LibP2PNoiseTests", dependencies: ["LibP2PNoise", "LibP2PCore", "LibP2PProtos"]),
+        .testTarget(name: "LibP2PYamuxTests", dependencies: ["LibP2PYamux"]),
         .testTarget(name: "VarianceIdentityTests", dependencies: ["VarianceIdentity"], resources: [.copy("../Vectors")]),
         .testTarget(
             name: "VarianceStorageTests",
