@@ -6,7 +6,10 @@ export PATH := $(PATH):/opt/swift/usr/bin
 APT_PACKAGES := libsodium-dev libedit-dev libsqlite3-dev pkg-config jq
 SWIFT_TEST_FLAGS ?=
 
-.PHONY: all deps build build-release test demo bench clean
+.PHONY: all deps build build-release test demo bench fuzz clean
+
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS := fuzz-rpc
 
 all: build
 
@@ -43,6 +46,15 @@ demo: deps
 ## bench: the engine benchmark, beside deltachat-rpc-server (docs/PERFORMANCE.md).
 bench: deps
 	scripts/bench/run.sh
+
+## fuzz: every libFuzzer entry point for FUZZ_SECONDS each, from the committed seed corpora.
+fuzz: deps
+	@for t in $(FUZZ_TARGETS); do \
+	  swift build --product $$t --sanitize=fuzzer --sanitize=address --scratch-path .build-fuzz || exit 1; \
+	  corpus=Tests/FuzzCorpus/$${t#fuzz-}; work=$$(mktemp -d); cp -r $$corpus/. $$work/; \
+	  SWIFT_BACKTRACE=enable=no .build-fuzz/debug/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 $$work || exit 1; \
+	  rm -rf $$work; \
+	done
 
 clean:
 	rm -rf .build

@@ -39,6 +39,17 @@ let package = Package(
             dependencies: ["LibP2PCore", "LibP2PProtos", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "LibP2PYamux", dependencies: [.product(name: "DequeModule", package: "swift-collections")]),
+        .target(
+            name: "LibP2P",
+            dependencies: [
+                "LibP2PCore", "LibP2PNoise", "LibP2PYamux", "LibP2PProtos",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
         .target(name: "VarianceRPC", resources: [.embedInCode("Resources/openrpc.json")]),
         .target(
             name: "VarianceIdentity",
@@ -91,11 +102,21 @@ let package = Package(
             ]
         ),
 
+        // libFuzzer entry points (`make fuzz`).
+        .executableTarget(name: "fuzz-rpc", dependencies: ["VarianceRPC"]),
+
         // Tests.
         .testTarget(name: "VarianceRPCTests", dependencies: ["VarianceRPC"]),
         .testTarget(name: "LibP2PCoreTests", dependencies: ["LibP2PCore"]),
         .testTarget(name: "LibP2PNoiseTests", dependencies: ["LibP2PNoise", "LibP2PCore", "LibP2PProtos"]),
         .testTarget(name: "LibP2PYamuxTests", dependencies: ["LibP2PYamux"]),
+        .testTarget(
+            name: "LibP2PTests",
+            dependencies: [
+                "LibP2P", "LibP2PCore", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "VarianceIdentityTests", dependencies: ["VarianceIdentity"], resources: [.copy("../Vectors")]),
         .testTarget(
             name: "VarianceStorageTests",

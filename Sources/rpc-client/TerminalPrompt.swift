@@ -22,11 +22,15 @@ final class TerminalPrompt: PromptInput {
     static let historyLimit: Int32 = 1000
 
     private let historyPath: String?
+    private let prompt: String
     private var isOpen = true
+    /// Ctrl-D was pressed (rather than `:quit` typed under a fresh prompt).
+    private var reachedEnd = false
 
     /// Sets up libedit and shows the prompt.
     init(prompt: String, historyPath: String?) {
         self.historyPath = historyPath
+        self.prompt = prompt
         rl_readline_name = UnsafePointer(strdup("variance"))
         // The client handles SIGINT itself (see InterruptSignal); libedit leaves signals alone.
         rl_catch_signals = 0
@@ -34,6 +38,13 @@ final class TerminalPrompt: PromptInput {
         using_history()
         stifle_history(Self.historyLimit)
         if let historyPath { _ = read_history(historyPath) }
+        installHandler()
+    }
+
+    /// (Re)installs the line handler, which also puts libedit back in its character-at-a-time
+    /// mode and shows a fresh prompt. libedit leaves that mode after each finished line, and
+    /// would otherwise read the next line in one blocking call.
+    private func installHandler() {
         rl_callback_handler_install(prompt) { line in
             finishedLines.withLock { $0.append(line.map { String(cString: $0) }) }
             free(line)
@@ -48,10 +59,14 @@ final class TerminalPrompt: PromptInput {
         }
         var lines: [String] = []
         for line in taken {
-            guard let line else { return (lines, true) }
+            guard let line else {
+                reachedEnd = true
+                return (lines, true)
+            }
             lines.append(line)
             remember(line)
         }
+        if !taken.isEmpty { installHandler() }
         return (lines, false)
     }
 
@@ -67,16 +82,19 @@ final class TerminalPrompt: PromptInput {
 
     func interrupt() {
         guard isOpen else { return }
-        rl_replace_line("", 0)
+        // Leaving and re-entering character mode resets libedit's line (rl_replace_line
+        // ignores an empty replacement) and draws a fresh prompt.
         Console.write("^C\n", to: STDOUT_FILENO)
-        rl_forced_update_display()
+        rl_callback_handler_remove()
+        installHandler()
     }
 
     func close() {
         guard isOpen else { return }
         isOpen = false
         rl_callback_handler_remove()
-        Console.write("\n", to: STDOUT_FILENO)
+        // After Ctrl-D move off the prompt line; after :quit remove the fresh, empty prompt.
+        Console.write(reachedEnd ? "\n" : "\r\u{1B}[K", to: STDOUT_FILENO)
     }
 
     /// Adds a line to the history (and the history file), skipping blanks and repeats.

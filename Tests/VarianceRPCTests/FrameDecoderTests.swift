@@ -1,5 +1,5 @@
 import Testing
-@testable import VarianceRPCServer
+@testable import VarianceRPC
 
 @Suite struct FrameDecoderTests {
     /// Feeds `input` in pieces of `step` bytes and collects what comes out.

@@ -1,0 +1,1 @@
+// The libp2p shell; being written (see /work/wip during development).
