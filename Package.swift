@@ -108,7 +108,12 @@ let package = Package(
         // Tests.
         .testTarget(name: "VarianceRPCTests", dependencies: ["VarianceRPC"]),
         .testTarget(name: "LibP2PCoreTests", dependencies: ["LibP2PCore"]),
-        .testTarget(name: "LibP2PNoiseTests", dependencies: ["LibP2PNoise", "LibP2PCore", "LibP2PProtos"]),
+        .testTarget(
+            name: "LibP2PNoiseTests",
+            dependencies: [
+                "LibP2PNoise", "LibP2PCore", "LibP2PProtos", .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(name: "LibP2PYamuxTests", dependencies: ["LibP2PYamux"]),
         .testTarget(
             name: "LibP2PTests",

@@ -141,8 +141,10 @@ package struct HandshakeState: Sendable {
         let secret: [UInt8]
         switch token {
         case .ee: secret = try Self.dh(localEphemeral, remoteEphemeral)
-        case .es: secret = initiator ? try Self.dh(localEphemeral, remoteStatic) : try Self.dh(localStatic, remoteEphemeral)
-        case .se: secret = initiator ? try Self.dh(localStatic, remoteEphemeral) : try Self.dh(localEphemeral, remoteStatic)
+        case .es:
+            secret = initiator ? try Self.dh(localEphemeral, remoteStatic) : try Self.dh(localStatic, remoteEphemeral)
+        case .se:
+            secret = initiator ? try Self.dh(localStatic, remoteEphemeral) : try Self.dh(localEphemeral, remoteStatic)
         case .ss: secret = try Self.dh(localStatic, remoteStatic)
         case .e, .s: throw .internalFailure
         }

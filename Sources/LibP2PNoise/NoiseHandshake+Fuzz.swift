@@ -9,10 +9,11 @@ extension NoiseHandshake {
     ///
     /// - Parameter bytes: Arbitrary input.
     public static func fuzz(_ bytes: [UInt8]) {
+        func fixed(_ byte: UInt8) -> [UInt8] { [UInt8](repeating: byte, count: 32) }
         guard
-            let identity = try? Curve25519.Signing.PrivateKey(rawRepresentation: [UInt8](repeating: 1, count: 32)),
-            let staticKey = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: [UInt8](repeating: 2, count: 32)),
-            let ephemeral = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: [UInt8](repeating: 3, count: 32))
+            let identity = try? Curve25519.Signing.PrivateKey(rawRepresentation: fixed(1)),
+            let staticKey = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: fixed(2)),
+            let ephemeral = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: fixed(3))
         else { return }
         let chunkSize = 1 + Int(bytes.first ?? 0) % 97
 
@@ -31,8 +32,8 @@ extension NoiseHandshake {
 
         for chunked in [false, true] {
             var transport = NoiseTransport(
-                sending: CipherState(key: [UInt8](repeating: 4, count: 32)),
-                receiving: CipherState(key: [UInt8](repeating: 5, count: 32)))
+                sending: CipherState(key: fixed(4)),
+                receiving: CipherState(key: fixed(5)))
             for chunk in chunks(of: bytes, size: chunked ? chunkSize : max(1, bytes.count)) {
                 guard (try? transport.decrypt(chunk)) != nil else { break }
             }

@@ -181,6 +181,7 @@ public struct NoiseHandshake: Sendable, CustomStringConvertible {
 
     /// A summary without key material.
     public var description: String {
-        "NoiseHandshake(\(role), local: \(localPeer), remote: \(remotePeer.map(String.init(describing:)) ?? "unknown"), \(phase))"
+        let remote = remotePeer.map(String.init(describing:)) ?? "unknown"
+        return "NoiseHandshake(\(role), local: \(localPeer), remote: \(remote), \(phase))"
     }
 }

@@ -34,6 +34,8 @@ final class EngineLink {
     let process: EngineProcess
     /// Longest line accepted from the engine (64 MiB); longer ones are dropped with a warning.
     static let maxLineLength = 64 << 20
+    /// While more than this many bytes wait to go to the engine, the input is not read.
+    static let maxBacklog = 1 << 20
 
     private var outgoing: [UInt8] = []
     private var outgoingOffset = 0
@@ -58,7 +60,9 @@ final class EngineLink {
         flush()
     }
 
-    /// Waits for the next event. `input` is an fd to watch as well; `deadline` bounds the wait.
+    /// Waits for the next event. `input` is an fd to watch as well (not while more than
+    /// ``maxBacklog`` bytes wait for the engine: that is the back-pressure on the input);
+    /// `deadline` bounds the wait.
     func next(watching input: Int32? = nil, until deadline: ContinuousClock.Instant? = nil) -> Event {
         while true {
             if let event = nextBufferedFrame() { return event }
@@ -68,7 +72,8 @@ final class EngineLink {
             var fds = [pollfd(fd: process.outputFD, events: Int16(POLLIN), revents: 0)]
             let writing = process.inputFD >= 0 && outgoingOffset < outgoing.count
             if writing { fds.append(pollfd(fd: process.inputFD, events: Int16(POLLOUT), revents: 0)) }
-            if let input { fds.append(pollfd(fd: input, events: Int16(POLLIN), revents: 0)) }
+            let watchesInput = input != nil && outgoing.count - outgoingOffset <= Self.maxBacklog
+            if let input, watchesInput { fds.append(pollfd(fd: input, events: Int16(POLLIN), revents: 0)) }
 
             let ready = poll(&fds, nfds_t(fds.count), Self.milliseconds(until: deadline))
             if ready < 0 {
@@ -78,7 +83,7 @@ final class EngineLink {
             if ready == 0 { return .timedOut }
             if writing && fds[1].revents != 0 { flush() }
             if fds[0].revents != 0 { readFromEngine() }
-            if input != nil, let last = fds.last, last.revents != 0 {
+            if watchesInput, let last = fds.last, last.revents != 0 {
                 if let event = nextBufferedFrame() {
                     // The input stays readable; it is reported on a later call.
                     return event

@@ -17,18 +17,18 @@ struct FrameDisplay {
     func text(for message: EngineMessage) -> String {
         switch message {
         case .reply(let id, .success(let result)):
-            return arrow + " " + paint("#" + Self.label(id), .bold) + " " + result.prettyString()
+            return arrow + " " + paint("#" + Self.label(id), .bold) + " " + ReadableJSON.text(result)
         case .reply(let id, .failure(let error)):
             var text = arrow + " " + paint("#" + Self.label(id), .bold) + " "
                 + paint("error \(error.code): \(error.message)", .red)
-            if let data = error.data { text += "\n" + data.prettyString() }
+            if let data = error.data { text += "\n" + ReadableJSON.text(data) }
             return text
         case .notification(let method, let params):
-            return arrow + " " + paint(method, .cyan) + " " + params.prettyString()
+            return arrow + " " + paint(method, .cyan) + " " + ReadableJSON.text(params)
         case .batch(let messages):
             return messages.map(text(for:)).joined(separator: "\n")
         case .other(let value):
-            return arrow + " " + value.prettyString()
+            return arrow + " " + ReadableJSON.text(value)
         }
     }
 

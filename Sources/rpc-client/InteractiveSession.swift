@@ -53,6 +53,7 @@ struct InteractiveSession {
                 if quit {
                     inputOpen = false
                     input.close()
+                    if isTerminal { InterruptSignal.uninstall() }
                     link.finishInput()
                 }
             case .frame(let frame):

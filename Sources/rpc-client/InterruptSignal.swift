@@ -18,6 +18,12 @@ enum InterruptSignal {
         signal(SIGINT) { _ in interruptPending.store(true, ordering: .relaxed) }
     }
 
+    /// Gives SIGINT its default action back (once input has ended, Ctrl-C stops the client;
+    /// the engine, in its own process group, still finishes on its own).
+    static func uninstall() {
+        signal(SIGINT, SIG_DFL)
+    }
+
     /// Whether a SIGINT arrived since the last call.
     static func take() -> Bool { interruptPending.exchange(false, ordering: .relaxed) }
 }

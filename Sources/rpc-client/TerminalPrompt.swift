@@ -97,17 +97,17 @@ final class TerminalPrompt: PromptInput {
         Console.write(reachedEnd ? "\n" : "\r\u{1B}[K", to: STDOUT_FILENO)
     }
 
-    /// Adds a line to the history (and the history file), skipping blanks and repeats.
+    /// Adds a line to the history and rewrites the history file (created owner-only), if
+    /// ``HistoryPolicy`` keeps it.
     private func remember(_ line: String) {
-        let trimmed = line.trimmingWhitespace()
-        guard !trimmed.isEmpty else { return }
-        if let last = history_get(history_base + history_length - 1), let text = last.pointee.line,
-            String(cString: text) == line
-        {
-            return
-        }
+        let previous = history_get(history_base + history_length - 1)?.pointee.line.map { String(cString: $0) }
+        guard HistoryPolicy.keeps(line, after: previous) else { return }
         _ = add_history(line)
-        if let historyPath { _ = write_history(historyPath) }
+        if let historyPath {
+            let previousMask = umask(0o077)
+            _ = write_history(historyPath)
+            umask(previousMask)
+        }
     }
 
     /// `$VARIANCE_RPC_HISTORY`, else `~/.variance_rpc_history`; nil if neither can be named.

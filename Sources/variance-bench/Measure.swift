@@ -79,6 +79,10 @@ final class Session {
     /// Error responses seen.
     private(set) var errors = 0
     var idleRSSKB: Int?
+    /// The idle resident set split: anonymous (heap, stacks) and file-backed (code, data of
+    /// the binary and its libraries, shareable with other processes).
+    var idleAnonKB: Int?
+    var idleFileKB: Int?
 
     /// Spawns the engine, waits for its first reply, then for `idleNs` after the spawn, and
     /// reads VmRSS: the idle resident set.
@@ -95,6 +99,8 @@ final class Session {
         let now = nowNs()
         if wake > now { sleepNs(wake - now) }
         idleRSSKB = child.rssKB
+        idleAnonKB = procStatusKB(pid: child.pid, key: "RssAnon")
+        idleFileKB = procStatusKB(pid: child.pid, key: "RssFile")
     }
 
     /// One request, then wait for its reply; returns the round-trip time in ns.

@@ -15,6 +15,8 @@ final class EngineResults {
     var identityState: String?
     var startup: [StartupSample] = []
     var idleRSSKB: Int?
+    var idleAnonKB: Int?
+    var idleFileKB: Int?
     var pipelined: [Session.Pipelined] = []
     var harness: [Session.Pipelined] = []
     var roundTrips = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
@@ -202,6 +204,11 @@ struct Report {
             "idle VmRSS at \(fmt(idleSeconds, 0)) s, MiB", v(ours?.idleRSSMiB, 1), v(anchor?.idleRSSMiB, 1),
             ratio(ours?.idleRSSMiB, anchor?.idleRSSMiB), v(cat?.idleRSSMiB, 1),
         ])
+        func split(_ e: EngineResults?) -> String {
+            guard let e, let a = e.idleAnonKB, let f = e.idleFileKB else { return "–" }
+            return fmt(Double(a) / 1024, 1) + " + " + fmt(Double(f) / 1024, 1)
+        }
+        rows.append(["  anonymous + file-backed, MiB", split(ours), split(anchor), "–", split(cat)])
         rows.append([
             "pipelined calls/s", s(ours?.callsPerSecond, 0), s(anchor?.callsPerSecond, 0),
             ratio(ours?.callsPerSecond?.median, anchor?.callsPerSecond?.median), s(cat?.callsPerSecond, 0),
@@ -295,6 +302,8 @@ struct Report {
                 "exitAfterEndOfInputMs": j(e.exitMs, samples: e.startup.map { Double($0.exitNs) / 1e6 }),
                 "exitStatuses": .array(e.startupExitStatuses.map { .int(Int64($0)) }),
                 "idleRSSKiB": i(e.idleRSSKB),
+                "idleRssAnonKiB": i(e.idleAnonKB),
+                "idleRssFileKiB": i(e.idleFileKB),
                 "pipelinedCallsPerSecond": j(e.callsPerSecond, samples: e.pipelined.map(\.callsPerSecond)),
                 "pipelinedCalls": .int(Int64(e.pipelined.reduce(0) { $0 + $1.calls })),
                 "cpuTicks": .int(Int64(e.cpuTicks)),

@@ -166,6 +166,8 @@ struct EngineCommand: ParsableCommand {
         for spec in specs {
             let session = try Session(spec, stderrPath: stderrPath(spec), idleNs: UInt64(idleSeconds * 1e9))
             results[spec.kind]!.idleRSSKB = session.idleRSSKB
+            results[spec.kind]!.idleAnonKB = session.idleAnonKB
+            results[spec.kind]!.idleFileKB = session.idleFileKB
             sessions.append(session)
         }
 

@@ -19,6 +19,11 @@ struct HandshakePayloadTests {
         return try payload.serializedBytes()
     }
 
+    /// The Ed25519 signature of `data` by `identity`.
+    static func sign(_ identity: Curve25519.Signing.PrivateKey, _ data: [UInt8]) throws -> [UInt8] {
+        Array(try identity.signature(for: data))
+    }
+
     static func ed25519Key(_ identity: Curve25519.Signing.PrivateKey) -> [UInt8] {
         LibP2PPublicKey(ed25519: Array(identity.publicKey.rawRepresentation)).protobuf
     }
@@ -68,15 +73,18 @@ struct HandshakePayloadTests {
         }
     }
 
-    static let senders = [responderResult, initiatorResult]
+    /// Sends the payload from a hand-driven initiator (0) or responder (1).
+    static func result(from sender: Int, _ make: ([UInt8]) throws -> [UInt8]) throws -> Result<PeerID, NoiseError> {
+        sender == 0 ? try responderResult(make) : try initiatorResult(make)
+    }
 
     @Test(arguments: 0..<2)
     func handBuiltPayloadIsAccepted(sender: Int) throws {
         let identity = Curve25519.Signing.PrivateKey()
-        let result = try Self.senders[sender] { staticKey in
+        let result = try Self.result(from: sender) { staticKey in
             try Self.payload(
                 identityKey: Self.ed25519Key(identity),
-                signature: try identity.signature(for: Self.prefix + staticKey), muxers: ["/yamux/1.0.0"])
+                signature: try Self.sign(identity, Self.prefix + staticKey), muxers: ["/yamux/1.0.0"])
         }
         #expect(try result.get() == .of(identity))
     }
@@ -85,9 +93,9 @@ struct HandshakePayloadTests {
     func payloadSignedByAnotherKeyFails(sender: Int) throws {
         let identity = Curve25519.Signing.PrivateKey()
         let other = Curve25519.Signing.PrivateKey()
-        let result = try Self.senders[sender] { staticKey in
+        let result = try Self.result(from: sender) { staticKey in
             try Self.payload(
-                identityKey: Self.ed25519Key(identity), signature: try other.signature(for: Self.prefix + staticKey))
+                identityKey: Self.ed25519Key(identity), signature: try Self.sign(other, Self.prefix + staticKey))
         }
         #expect(result == .failure(.badSignature))
     }
@@ -96,9 +104,9 @@ struct HandshakePayloadTests {
     func signatureOverAnotherStaticKeyFails(sender: Int) throws {
         let identity = Curve25519.Signing.PrivateKey()
         let otherStatic = Array(Curve25519.KeyAgreement.PrivateKey().publicKey.rawRepresentation)
-        let result = try Self.senders[sender] { _ in
+        let result = try Self.result(from: sender) { _ in
             try Self.payload(
-                identityKey: Self.ed25519Key(identity), signature: try identity.signature(for: Self.prefix + otherStatic))
+                identityKey: Self.ed25519Key(identity), signature: try Self.sign(identity, Self.prefix + otherStatic))
         }
         #expect(result == .failure(.badSignature))
     }
@@ -106,7 +114,7 @@ struct HandshakePayloadTests {
     @Test func signatureWithoutPrefixFails() throws {
         let identity = Curve25519.Signing.PrivateKey()
         let result = try Self.responderResult { staticKey in
-            try Self.payload(identityKey: Self.ed25519Key(identity), signature: try identity.signature(for: staticKey))
+            try Self.payload(identityKey: Self.ed25519Key(identity), signature: try Self.sign(identity, staticKey))
         }
         #expect(result == .failure(.badSignature))
     }
@@ -128,8 +136,8 @@ struct HandshakePayloadTests {
             { _ in [0xFF, 0xFF, 0xFF] },
             { _ in [] },
             { _ in try Self.payload(identityKey: Self.ed25519Key(identity), signature: nil) },
-            { key in try Self.payload(identityKey: nil, signature: try identity.signature(for: Self.prefix + key)) },
-            { key in try Self.payload(identityKey: [0x08], signature: try identity.signature(for: Self.prefix + key)) },
+            { key in try Self.payload(identityKey: nil, signature: try Self.sign(identity, Self.prefix + key)) },
+            { key in try Self.payload(identityKey: [0x08], signature: try Self.sign(identity, Self.prefix + key)) },
         ]
         for make in cases {
             #expect(try Self.responderResult(make) == .failure(.malformedMessage))

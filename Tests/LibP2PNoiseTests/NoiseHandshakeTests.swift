@@ -208,6 +208,13 @@ struct NoiseHandshakeTests {
         #expect(send.isEmpty)
     }
 
+    /// An all-zero (low-order) ephemeral key gives an all-zero DH result: refused.
+    @Test func lowOrderEphemeralIsRefused() {
+        var responder = NoiseHandshake(role: .responder, identity: Curve25519.Signing.PrivateKey())
+        let zeroPoint = [UInt8](repeating: 0, count: 32)
+        #expect(noiseError { _ = try responder.receive([0, 32] + zeroPoint) } == .invalidPublicKey)
+    }
+
     @Test func descriptionHasNoKeyMaterial() throws {
         var pair = HandshakePair()
         let (transport, _) = try pair.run()

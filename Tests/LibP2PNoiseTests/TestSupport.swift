@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Testing
 import LibP2PCore
 @testable import LibP2PNoise
 
@@ -90,12 +91,15 @@ extension PeerID {
     }
 }
 
-/// The error thrown by `body`, as a `NoiseError`.
-func noiseError(_ body: () throws(NoiseError) -> Void) -> NoiseError? {
+/// The `NoiseError` thrown by `body`, or nil if it returned.
+func noiseError<T>(_ body: () throws -> T) -> NoiseError? {
     do {
-        try body()
+        _ = try body()
         return nil
-    } catch {
+    } catch let error as NoiseError {
         return error
+    } catch {
+        Issue.record("not a NoiseError: \(error)")
+        return nil
     }
 }

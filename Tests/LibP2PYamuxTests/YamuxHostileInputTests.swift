@@ -52,7 +52,9 @@ struct YamuxHostileInputTests {
             var offset = 0
             while offset < garbage.count {
                 let end = min(offset + seed % 13 + 1, garbage.count)
-                for case .protocolError = server.receive(Array(garbage[offset..<end])) { sawError = true }
+                for event in server.receive(Array(garbage[offset..<end])) {
+                    if case .protocolError = event { sawError = true }
+                }
                 offset = end
             }
             // Random bytes almost always carry a version other than 0 in the first header.

@@ -48,7 +48,7 @@ fi
 
 echo; echo "== dynamic loader (LD_DEBUG=statistics), one start"
 LD_DEBUG=statistics LD_DEBUG_OUTPUT="$out/ld" once "$engine" "${args[@]}" || true
-cat "$out"/ld.* 2>/dev/null | sed -n 's/^ *[0-9]*: *//p' | grep -E "total startup time|time needed for relocation|number of relocations|final number|load time" | head -8
+cat "$out"/ld.* 2>/dev/null | sed -n 's/^ *[0-9]*: *//p' | grep -E "total startup time|time needed for relocation|number of relocations|final number|load time" | head -8 || echo "(no dynamic loader: static executable)"
 rm -f "$out"/ld.*
 
 echo; echo "== system calls of one start → call → exit (strace -f -c)"

@@ -60,27 +60,36 @@ public struct LengthPrefixedDecoder: Sendable {
     /// - Returns: The payload (without its prefix), or nil.
     /// - Throws: ``LengthPrefixedError``; the stream is unusable afterwards.
     public mutating func next() throws(LengthPrefixedError) -> [UInt8]? {
+        try next(maxLength: maxMessageLength)
+    }
+
+    /// The next whole payload if it is at most `maxLength` bytes, or nil if more bytes are
+    /// needed. A tighter bound than ``maxMessageLength`` lets a caller that knows the next
+    /// message (a fixed header, say) refuse anything else without waiting for it to arrive.
+    ///
+    /// - Parameter maxLength: The bound for this payload, at most ``maxMessageLength``.
+    /// - Returns: The payload (without its prefix), or nil.
+    /// - Throws: ``LengthPrefixedError``; the stream is unusable afterwards.
+    public mutating func next(maxLength: Int) throws(LengthPrefixedError) -> [UInt8]? {
+        let limit = min(maxLength, maxMessageLength)
         let available = buffer[readIndex...]
+        // A minimal varint with k continuation bytes is at least 2^(7k): refuse as soon as
+        // the prefix proves the length is over the limit, before it ends.
+        let continuationBytes = available.prefix(while: { $0 & 0x80 != 0 }).count
+        for k in stride(from: 1, through: min(continuationBytes, 8), by: 1) {
+            let lowerBound = UInt64(1) << UInt64(7 * k)
+            if lowerBound > UInt64(limit) { throw .messageTooLong(length: lowerBound, limit: limit) }
+        }
         let length: UInt64
         let prefixLength: Int
         do {
             (length, prefixLength) = try Varint.decode(available)
         } catch .truncated {
-            // A minimal varint with n continuation bytes is at least 2^(7n).
-            let continuationBytes = available.count
-            if continuationBytes > 0 && 7 * continuationBytes < 63 {
-                let lowerBound = UInt64(1) << UInt64(7 * continuationBytes)
-                if lowerBound > UInt64(maxMessageLength) {
-                    throw .messageTooLong(length: lowerBound, limit: maxMessageLength)
-                }
-            }
             return nil
         } catch {
             throw .invalidLengthPrefix
         }
-        guard length <= UInt64(maxMessageLength) else {
-            throw .messageTooLong(length: length, limit: maxMessageLength)
-        }
+        guard length <= UInt64(limit) else { throw .messageTooLong(length: length, limit: limit) }
         let start = readIndex + prefixLength
         guard buffer.count - start >= Int(length) else { return nil }
         let payload = Array(buffer[start..<start + Int(length)])

@@ -114,11 +114,17 @@ public struct MultistreamListener: Sendable {
         return .needMore(send: send)
     }
 
+    /// The length of the header's payload, newline included.
+    private static let headerLength = MultistreamMessage.headerText.utf8.count + 1
+
     /// The next whole message from the dialer, counted against the byte bound.
     private mutating func nextMessage() throws(MultistreamError) -> MultistreamMessage? {
         let payload: [UInt8]?
         do {
-            payload = try decoder.next()
+            // The first message can only be the header: refuse anything longer at once.
+            payload = try decoder.next(maxLength: state == .awaitingHeader ? Self.headerLength : limits.maxMessageLength)
+        } catch .messageTooLong where state == .awaitingHeader {
+            throw .missingHeader
         } catch {
             throw MultistreamError(error)
         }

@@ -23,25 +23,26 @@ public enum MultistreamListing {
     /// - Returns: The protocol ids, in order.
     /// - Throws: ``MultistreamError`` if an entry is malformed or cut off.
     public static func decode(payload: [UInt8]) throws(MultistreamError) -> [String] {
-        var decoder = LengthPrefixedDecoder(maxMessageLength: payload.count)
-        var body = payload
-        if body.last == UInt8(ascii: "\n") { body.removeLast() }
-        decoder.append(body)
         var protocols: [String] = []
-        while true {
-            let entry: [UInt8]?
+        var index = 0
+        // Entries until the end, or until only the final "\n" is left.
+        while index < payload.count && payload[index...] != [UInt8(ascii: "\n")] {
+            let length: UInt64
+            let prefixLength: Int
             do {
-                entry = try decoder.next()
+                (length, prefixLength) = try Varint.decode(payload[index...])
             } catch {
                 throw .invalidLengthPrefix
             }
-            guard let entry else { break }
+            index += prefixLength
+            guard length <= UInt64(payload.count - index) else { throw .missingNewline }
+            let entry = Array(payload[index..<index + Int(length)])
+            index += Int(length)
             guard case .protocolID(let id) = try MultistreamMessage(payload: entry) else {
                 throw .unexpectedMessage
             }
             protocols.append(id)
         }
-        guard decoder.bufferedCount == 0 else { throw .missingNewline }
         return protocols
     }
 }
