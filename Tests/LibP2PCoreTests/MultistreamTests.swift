@@ -146,6 +146,14 @@ struct MultistreamTests {
         #expect(result.dialerError == nil && result.listenerError == nil)
     }
 
+    @Test func longProtocolIDsUseTwoByteLengthPrefixes() {
+        let long = "/" + String(repeating: "v", count: 150)  // 152-byte message: prefix 98 01
+        #expect(MultistreamMessage.protocolID(long).encoded.prefix(2) == [0x98, 0x01])
+        let result = Self.negotiate(dialing: ["/short", long], supported: [long], pieceSize: 1)
+        #expect(result.dialer == .agreed(protocol: long, send: [], remainder: []))
+        #expect(result.listener == .agreed(protocol: long, send: Self.frame(long), remainder: []))
+    }
+
     @Test func failsWhenNothingIsSupported() {
         let result = Self.negotiate(dialing: ["/a/1", "/b/1", "/c/1"], supported: ["/d/1"])
         #expect(result.dialer == .failed(.noProtocolAccepted(proposed: 3), send: []))

@@ -31,7 +31,11 @@ else
     args=(--data-dir "$data")
     call='{"jsonrpc":"2.0","id":2,"method":"engine.info","params":{}}'
 fi
-once() { printf '%s\n' "$call" | "$@" >/dev/null 2>>"$out/stderr"; }
+# The call, then input stays open for HOLD seconds so that work the engine defers until after
+# engine.ready (opening the database) is always inside the profile, whatever the timing.
+hold="${HOLD:-2}"
+feed() { printf '%s\n' "$call"; sleep "$hold"; }
+once() { feed | "$@" >/dev/null 2>>"$out/stderr"; }
 
 echo "== $engine"
 ls -l "$engine" | awk '{printf "size %.1f MiB\n", $5 / 1048576}'
@@ -51,18 +55,19 @@ LD_DEBUG=statistics LD_DEBUG_OUTPUT="$out/ld" once "$engine" "${args[@]}" || tru
 cat "$out"/ld.* 2>/dev/null | sed -n 's/^ *[0-9]*: *//p' | grep -E "total startup time|time needed for relocation|number of relocations|final number|load time" | head -8 || echo "(no dynamic loader: static executable)"
 rm -f "$out"/ld.*
 
-echo; echo "== system calls of one start → call → exit (strace -f -c)"
-strace -f -c -o "$out/strace-c.txt" bash -c "printf '%s\n' '$call' | \"\$@\" >/dev/null 2>/dev/null" _ "$engine" "${args[@]}" || true
+echo; echo "== system calls of one start → call → ${hold} s idle → exit (strace -f -c)"
+feed | strace -f -c -o "$out/strace-c.txt" "$engine" "${args[@]}" >/dev/null 2>/dev/null || true
 head -25 "$out/strace-c.txt"
-strace -f -e trace=openat,execve -o "$out/strace-open.txt" bash -c "printf '%s\n' '$call' | \"\$@\" >/dev/null 2>/dev/null" _ "$engine" "${args[@]}" || true
+feed | strace -f -e trace=openat,execve -o "$out/strace-open.txt" "$engine" "${args[@]}" >/dev/null 2>/dev/null || true
 echo "files opened: $(grep -c 'openat(' "$out/strace-open.txt"), of them shared objects: $(grep 'openat(' "$out/strace-open.txt" | grep -v ENOENT | grep -c '\.so')"
-echo "threads created: $(strace -f -e trace=clone,clone3 -o /dev/stdout bash -c "printf '%s\n' '$call' | \"\$@\" >/dev/null 2>/dev/null" _ "$engine" "${args[@]}" 2>/dev/null | grep -c 'CLONE_THREAD' || true)"
+feed | strace -f -e trace=clone,clone3 -o "$out/strace-clone.txt" "$engine" "${args[@]}" >/dev/null 2>/dev/null || true
+echo "threads created: $(grep -c 'CLONE_THREAD' "$out/strace-clone.txt" || true)"
 
-echo; echo "== instructions of one start → call → exit (valgrind --tool=callgrind)"
+echo; echo "== instructions of one start → call → ${hold} s idle → exit (valgrind --tool=callgrind)"
 # Valgrind 3.19 cannot read Swift's DWARF 5: profile a copy without debug info (the symbol
 # table stays, so functions keep their names).
 objcopy --strip-debug "$engine" "$out/engine.nodebug"
-printf '%s\n' "$call" | valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.out" \
+feed | valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.out" \
     "$out/engine.nodebug" "${args[@]}" >/dev/null 2>"$out/callgrind.log" || true
 grep -E "Collected" "$out/callgrind.log" || tail -3 "$out/callgrind.log"
 demangle() { if command -v swift-demangle >/dev/null; then swift-demangle --simplified; else cat; fi; }
