@@ -17,9 +17,8 @@ mkdir -p "$out"
 if [ -n "${ANCHOR:-}" ]; then
     engine="$("$root/scripts/bench/setup-anchor.sh")"
     export DC_ACCOUNTS_PATH="$out/accounts"
-    printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"add_account"}' | "$engine" >/dev/null 2>&1 &
-    # The anchor exits on end of input without answering what it read: give it time.
-    sleep 2; kill %1 2>/dev/null || true; wait || true
+    # The anchor exits on end of input without answering what it read: keep input open.
+    { printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"add_account"}'; sleep 2; } | "$engine" >/dev/null 2>&1
     args=()
     call='{"jsonrpc":"2.0","id":2,"method":"get_selected_account_id"}'
 else
@@ -35,7 +34,6 @@ fi
 # engine.ready (opening the database) is always inside the profile, whatever the timing.
 hold="${HOLD:-2}"
 feed() { printf '%s\n' "$call"; sleep "$hold"; }
-once() { feed | "$@" >/dev/null 2>>"$out/stderr"; }
 
 echo "== $engine"
 ls -l "$engine" | awk '{printf "size %.1f MiB\n", $5 / 1048576}'
@@ -51,15 +49,15 @@ else
 fi
 
 echo; echo "== dynamic loader (LD_DEBUG=statistics), one start"
-LD_DEBUG=statistics LD_DEBUG_OUTPUT="$out/ld" once "$engine" "${args[@]}" || true
+feed | LD_DEBUG=statistics LD_DEBUG_OUTPUT="$out/ld" "$engine" "${args[@]}" >/dev/null 2>>"$out/stderr" || true
 cat "$out"/ld.* 2>/dev/null | sed -n 's/^ *[0-9]*: *//p' | grep -E "total startup time|time needed for relocation|number of relocations|final number|load time" | head -8 || echo "(no dynamic loader: static executable)"
 rm -f "$out"/ld.*
 
 echo; echo "== system calls of one start → call → ${hold} s idle → exit (strace -f -c)"
 feed | strace -f -c -o "$out/strace-c.txt" "$engine" "${args[@]}" >/dev/null 2>/dev/null || true
 head -25 "$out/strace-c.txt"
-feed | strace -f -e trace=openat,execve -o "$out/strace-open.txt" "$engine" "${args[@]}" >/dev/null 2>/dev/null || true
-echo "files opened: $(grep -c 'openat(' "$out/strace-open.txt"), of them shared objects: $(grep 'openat(' "$out/strace-open.txt" | grep -v ENOENT | grep -c '\.so')"
+feed | strace -f -e trace=open,openat,execve -o "$out/strace-open.txt" "$engine" "${args[@]}" >/dev/null 2>/dev/null || true
+echo "files opened: $(grep -cE 'open(at)?\(' "$out/strace-open.txt"), of them shared objects: $(grep -E 'open(at)?\(' "$out/strace-open.txt" | grep -v ENOENT | grep -c '\.so')"
 feed | strace -f -e trace=clone,clone3 -o "$out/strace-clone.txt" "$engine" "${args[@]}" >/dev/null 2>/dev/null || true
 echo "threads created: $(grep -c 'CLONE_THREAD' "$out/strace-clone.txt" || true)"
 
@@ -70,6 +68,14 @@ objcopy --strip-debug "$engine" "$out/engine.nodebug"
 feed | valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.out" \
     "$out/engine.nodebug" "${args[@]}" >/dev/null 2>"$out/callgrind.log" || true
 grep -E "Collected" "$out/callgrind.log" || tail -3 "$out/callgrind.log"
+valgrind --tool=callgrind --callgrind-out-file="$out/callgrind-version.out" "$out/engine.nodebug" --version \
+    >/dev/null 2>"$out/callgrind-version.log" </dev/null || true
+echo "--version alone (exec, loading, relocation, runtime start; no engine work): $(grep -o 'Collected : [0-9]*' "$out/callgrind-version.log")"
+if command -v perf >/dev/null; then
+    echo "--version, 30 runs (perf stat):"
+    perf stat -r 30 -e task-clock,page-faults "$engine" --version 2>&1 >/dev/null </dev/null \
+        | grep -E "task-clock|page-faults|elapsed" || true
+fi
 demangle() { if command -v swift-demangle >/dev/null; then swift-demangle --simplified; else cat; fi; }
 if command -v callgrind_annotate >/dev/null; then
     callgrind_annotate --inclusive=yes "$out/callgrind.out" 2>/dev/null | sed -n '1,200p' \

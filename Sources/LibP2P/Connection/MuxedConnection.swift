@@ -1,0 +1,318 @@
+import DequeModule
+import LibP2PCore
+import LibP2PNoise
+import LibP2PYamux
+import Logging
+import NIOCore
+
+/// One authenticated, encrypted, multiplexed connection: the I/O shell around the pure
+/// yamux session and Noise transport.
+///
+/// The actor owns the session; every state change happens between awaits. Outgoing frames
+/// are encrypted and queued in the same synchronous step, then written in that order by one
+/// writer task, so nonce order and write order are always the same.
+actor MuxedConnection {
+    nonisolated let remotePeer: PeerID
+    nonisolated let remoteAddress: Multiaddr?
+    nonisolated let isDialer: Bool
+    private var session: YamuxSession
+    private var transport: NoiseTransport
+    /// Weak: the swarm owns its connections, not the other way round (no cycle to leak).
+    private weak var swarm: Swarm?
+    private let configuration: SwarmConfiguration
+    private let logger: Logger
+    private var streams: [YamuxStreamID: StreamState] = [:]
+    private let output: AsyncStream<[UInt8]>.Continuation
+    private nonisolated let outputStream: AsyncStream<[UInt8]>
+    private var closed = false
+
+    /// What the shell keeps per stream: received bytes not yet read, and who is waiting.
+    private struct StreamState {
+        var inbound = Deque<UInt8>()
+        var remoteClosed = false
+        var reset = false
+        /// Both sides are done in yamux; the state goes once the reader has seen the end.
+        var finished = false
+        var readers: [CheckedContinuation<Void, Never>] = []
+        var writers: [CheckedContinuation<Void, Never>] = []
+    }
+
+    init(
+        remotePeer: PeerID, remoteAddress: Multiaddr?, isDialer: Bool, transport: NoiseTransport, swarm: Swarm,
+        configuration: SwarmConfiguration, logger: Logger
+    ) {
+        self.remotePeer = remotePeer
+        self.remoteAddress = remoteAddress
+        self.isDialer = isDialer
+        self.transport = transport
+        self.swarm = swarm
+        self.configuration = configuration
+        self.logger = logger
+        var yamux = YamuxConfiguration()
+        yamux.maxInboundStreams = configuration.maxStreamsPerConnection
+        yamux.maxOutboundStreams = configuration.maxStreamsPerConnection
+        session = YamuxSession(role: isDialer ? .client : .server, configuration: yamux)
+        (outputStream, output) = AsyncStream.makeStream()
+    }
+
+    // MARK: Running
+
+    /// Writes queued frames, in order, until the connection ends. Runs in its own task.
+    nonisolated func writeFrames(to outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async {
+        for await chunk in outputStream {
+            do { try await outbound.write(ByteBuffer(bytes: chunk)) } catch { break }
+        }
+    }
+
+    /// Whether the connection is done (the reader stops).
+    var isClosed: Bool { closed }
+
+    /// Feeds bytes read from the socket.
+    func receive(ciphertext bytes: [UInt8]) { receiveCiphertext(bytes) }
+
+    /// Feeds plaintext that arrived with the end of the upgrade.
+    func receive(plaintext bytes: [UInt8]) { if !bytes.isEmpty { receivePlaintext(bytes) } }
+
+    /// The socket reached its end (or failed): wake everyone and stop the writer.
+    func socketEnded() { terminate() }
+
+    private func receiveCiphertext(_ bytes: [UInt8]) {
+        let plaintext: [UInt8]
+        do { plaintext = try transport.decrypt(bytes) } catch {
+            logger.info("Dropping a connection whose frames do not decrypt", metadata: ["peer": "\(remotePeer)"])
+            terminate()
+            return
+        }
+        if !plaintext.isEmpty { receivePlaintext(plaintext) }
+    }
+
+    private func receivePlaintext(_ bytes: [UInt8]) {
+        let events = session.receive(bytes)
+        for event in events { handle(event) }
+        flush()
+    }
+
+    private func handle(_ event: YamuxEvent) {
+        switch event {
+        case .streamOpened(let id):
+            streams[id] = StreamState()
+            let connection = self
+            Task { await connection.serveInbound(id) }
+        case .data(let id, let bytes):
+            streams[id]?.inbound.append(contentsOf: bytes)
+            wakeReaders(id)
+        case .remoteClosedWrite(let id):
+            streams[id]?.remoteClosed = true
+            wakeReaders(id)
+        case .streamReset(let id):
+            streams[id]?.reset = true
+            wakeReaders(id)
+            wakeWriters(id)
+        case .streamClosed(let id):
+            streams[id]?.finished = true
+            streams[id]?.remoteClosed = true
+            wakeReaders(id)
+        case .windowAvailable(let id):
+            wakeWriters(id)
+        case .protocolError(let reason):
+            logger.info("yamux protocol error; closing", metadata: ["peer": "\(remotePeer)", "reason": "\(reason)"])
+            terminate()
+        case .goAwayReceived:
+            closed = true
+        default:
+            break
+        }
+    }
+
+    /// Encrypts and queues everything the session wants to send.
+    private func flush() {
+        let bytes = session.takeOutput()
+        guard !bytes.isEmpty else { return }
+        do { output.yield(try transport.encrypt(bytes)) } catch {
+            logger.error("Noise nonces exhausted; closing the connection", metadata: ["peer": "\(remotePeer)"])
+            terminate()
+        }
+    }
+
+    private func wakeReaders(_ id: YamuxStreamID) {
+        guard let waiting = streams[id]?.readers, !waiting.isEmpty else { return }
+        streams[id]?.readers = []
+        for continuation in waiting { continuation.resume() }
+    }
+
+    private func wakeWriters(_ id: YamuxStreamID) {
+        guard let waiting = streams[id]?.writers, !waiting.isEmpty else { return }
+        streams[id]?.writers = []
+        for continuation in waiting { continuation.resume() }
+    }
+
+    private func terminate() {
+        guard !closed || !streams.isEmpty else {
+            output.finish()
+            return
+        }
+        closed = true
+        for id in streams.keys {
+            streams[id]?.reset = true
+            wakeReaders(id)
+            wakeWriters(id)
+        }
+        output.finish()
+    }
+
+    /// Says goodbye (GoAway) and stops.
+    func close() {
+        guard !closed else { return }
+        session.goAway()
+        flush()
+        terminate()
+    }
+
+    // MARK: Streams
+
+    /// Opens a stream and negotiates one of `protocols` on it.
+    func openStream(protocols: [String]) async throws -> LibP2PStream {
+        guard !closed else { throw LibP2PError.connectionClosed }
+        let id = try session.openStream()
+        streams[id] = StreamState()
+        flush()
+        var dialer = MultistreamDialer(protocols: protocols)
+        try await write(stream: id, dialer.start())
+        while true {
+            guard let bytes = try await read(stream: id, maxBytes: 4096) else {
+                throw LibP2PError.protocolNotSupported("the peer closed the stream during negotiation")
+            }
+            switch try dialer.receive(bytes) {
+            case .needMore(let send):
+                if !send.isEmpty { try await write(stream: id, send) }
+            case .agreed(let agreed, let send, let remainder):
+                if !send.isEmpty { try await write(stream: id, send) }
+                unread(remainder, stream: id)
+                return LibP2PStream(protocolID: agreed, remotePeer: remotePeer, connection: self, id: id)
+            case .failed(let error, let send):
+                if !send.isEmpty { try? await write(stream: id, send) }
+                reset(stream: id)
+                throw LibP2PError.protocolNotSupported("\(protocols.joined(separator: ", ")): \(error)")
+            }
+        }
+    }
+
+    /// Negotiates the protocol of an inbound stream and hands it to its handler.
+    private func serveInbound(_ id: YamuxStreamID) async {
+        guard let swarm else { return reset(stream: id) }
+        var listener = MultistreamListener(supported: await swarm.handledProtocols)
+        do {
+            while true {
+                guard let bytes = try await read(stream: id, maxBytes: 4096) else { return }
+                switch try listener.receive(bytes) {
+                case .needMore(let send):
+                    if !send.isEmpty { try await write(stream: id, send) }
+                case .agreed(let agreed, let send, let remainder):
+                    if !send.isEmpty { try await write(stream: id, send) }
+                    unread(remainder, stream: id)
+                    let stream = LibP2PStream(protocolID: agreed, remotePeer: remotePeer, connection: self, id: id)
+                    switch agreed {
+                    case Identify.protocolID: await swarm.serveIdentify(stream, observed: remoteAddress)
+                    case Identify.pushProtocolID: await swarm.receiveIdentifyPush(stream)
+                    default: await swarm.handler(for: agreed)?(stream)
+                    }
+                    return
+                case .failed(_, let send):
+                    if !send.isEmpty { try await write(stream: id, send) }
+                    try? closeWrite(stream: id)
+                    return
+                }
+            }
+        } catch {
+            reset(stream: id)
+        }
+    }
+
+    private func unread(_ bytes: [UInt8], stream id: YamuxStreamID) {
+        guard !bytes.isEmpty else { return }
+        streams[id]?.inbound.insert(contentsOf: bytes, at: 0)
+    }
+
+    func read(stream id: YamuxStreamID, maxBytes: Int) async throws -> [UInt8]? {
+        while true {
+            guard let state = streams[id] else { throw LibP2PError.streamReset }
+            if !state.inbound.isEmpty {
+                let count = min(maxBytes, state.inbound.count)
+                let bytes = Array(state.inbound.prefix(count))
+                streams[id]!.inbound.removeFirst(count)
+                session.consumed(stream: id, bytes: count)
+                flush()
+                return bytes
+            }
+            if state.reset { throw LibP2PError.streamReset }
+            if state.remoteClosed {
+                if state.finished { streams[id] = nil }
+                return nil
+            }
+            await withCheckedContinuation { streams[id]!.readers.append($0) }
+        }
+    }
+
+    func readExactly(stream id: YamuxStreamID, count: Int) async throws -> [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(count)
+        while result.count < count {
+            guard let bytes = try await read(stream: id, maxBytes: count - result.count) else {
+                throw LibP2PError.connectionClosed
+            }
+            result += bytes
+        }
+        return result
+    }
+
+    func readLengthPrefixed(stream id: YamuxStreamID, maxLength: Int) async throws -> [UInt8]? {
+        var prefix: [UInt8] = []
+        while true {
+            guard let byte = try await read(stream: id, maxBytes: 1) else {
+                if prefix.isEmpty { return nil }
+                throw LibP2PError.connectionClosed
+            }
+            prefix += byte
+            if byte[0] & 0x80 == 0 { break }
+            if prefix.count >= 5 { throw LibP2PError.protocolViolation("a length prefix is too long") }
+        }
+        let (length, _) = try Varint.decode(prefix)
+        guard length <= UInt64(maxLength) else { throw LibP2PError.protocolViolation("a message of \(length) bytes is over the limit") }
+        return try await readExactly(stream: id, count: Int(length))
+    }
+
+    /// The most bytes handed to the session in one step; larger writes go in pieces.
+    private static let writePiece = 256 * 1024
+
+    func write(stream id: YamuxStreamID, _ bytes: [UInt8]) async throws {
+        var offset = 0
+        repeat {
+            // Back-pressure: wait while the peer's window holds what we queued before.
+            while session.queuedBytes(of: id) > 0 {
+                guard let state = streams[id], !state.reset, !closed else { throw LibP2PError.streamReset }
+                await withCheckedContinuation { streams[id]!.writers.append($0) }
+            }
+            guard let state = streams[id], !state.reset, !closed else { throw LibP2PError.streamReset }
+            let end = min(bytes.count, offset + Self.writePiece)
+            do { try session.write(stream: id, data: Array(bytes[offset..<end])) } catch {
+                throw LibP2PError.protocolViolation("cannot write to the stream: \(error)")
+            }
+            flush()
+            offset = end
+        } while offset < bytes.count
+    }
+
+    func closeWrite(stream id: YamuxStreamID) throws {
+        do { try session.closeWrite(stream: id) } catch { throw LibP2PError.streamReset }
+        flush()
+    }
+
+    func reset(stream id: YamuxStreamID) {
+        session.reset(stream: id)
+        streams[id]?.reset = true
+        wakeReaders(id)
+        wakeWriters(id)
+        streams[id] = nil
+        flush()
+    }
+}

@@ -1,1 +1,0 @@
-// The libp2p shell; being written (see /work/wip during development).

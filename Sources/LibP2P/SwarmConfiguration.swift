@@ -1,0 +1,21 @@
+/// Limits and settings of a ``Swarm``. Every bound says what happens when it is reached.
+public struct SwarmConfiguration: Sendable {
+    /// Connections in all; past it, new inbound connections are closed and dials fail.
+    public var maxConnections = 256
+    /// Connections to one peer; a second simultaneous connection beyond it is closed.
+    public var maxConnectionsPerPeer = 2
+    /// Connections still negotiating security; past it, new inbound ones are closed at once.
+    public var maxPendingHandshakes = 64
+    /// How long TCP → Noise → yamux may take before the connection is dropped.
+    public var handshakeTimeout: Duration = .seconds(10)
+    /// Bytes a peer may send before it is authenticated.
+    public var maxBytesBeforeAuthentication = 64 * 1024
+    /// Streams per connection (inbound beyond it are reset).
+    public var maxStreamsPerConnection = 256
+    /// How long protocol negotiation on a new stream may take.
+    public var streamNegotiationTimeout: Duration = .seconds(10)
+    /// Sent in Identify.
+    public var agentVersion = "variance/0.1.0"
+
+    public init() {}
+}
