@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "VarianceEngine",
             dependencies: [
-                "VarianceIdentity", "VarianceStorage",
+                "VarianceIdentity", "VarianceStorage", "LibP2P", "LibP2PCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import LibP2P
 import Logging
 import Synchronization
 import VarianceIdentity
@@ -20,11 +21,15 @@ public actor Engine {
     /// The identity state and DID, readable without a hop onto the actor.
     private nonisolated let stateSnapshot: Mutex<(state: IdentityState, did: String?)>
     private let identityFile: IdentityFile
-    private let logger: Logger
+    let logger: Logger
     private let clock: @Sendable () -> Int64
     private let encodeEvent: EventEncoder
-    private var identity: Identity?
+    var identity: Identity?
     private var store: Store?
+    /// The libp2p node, once started (after the identity is ready).
+    var swarm: Swarm?
+    var nodeEventsTask: Task<Void, Never>?
+    var nodeStart: Task<Swarm, Never>?
     private var sweepTask: Task<Void, Never>?
     private let eventContinuation: AsyncStream<EventRecord>.Continuation
 
@@ -75,12 +80,17 @@ public actor Engine {
     public nonisolated var readyDID: String? { stateSnapshot.withLock { $0.state == .ready ? $0.did : nil } }
 
     /// Opens the database if the identity is ready, so later requests do not wait for it.
-    public func prepare() {
-        if identity != nil { _ = try? openStore() }
+    public func prepare() async {
+        guard identity != nil else { return }
+        _ = try? openStore()
+        await startNode()
     }
 
     /// Closes the database and stops background work.
-    public func close() {
+    public func close() async {
+        nodeEventsTask?.cancel()
+        if let node = await nodeStart?.value { await node.close() }
+        swarm = nil
         sweepTask?.cancel()
         sweepTask = nil
         do { try store?.close() } catch { logger.error("Closing the database failed", metadata: ["error": "\(error)"]) }
@@ -130,7 +140,7 @@ public actor Engine {
         }
     }
 
-    private func readyIdentity() throws(EngineError) -> Identity {
+    func readyIdentity() throws(EngineError) -> Identity {
         switch identityState {
         case .none: throw EngineError.noIdentity
         case .locked: throw EngineError.locked
@@ -149,6 +159,7 @@ public actor Engine {
         _ = try openStore()
         logger.info("Identity ready", metadata: ["did": "\(ready.did)"])
         try emit(.identityChanged(did: ready.did, state: .ready))
+        Task { await self.startNode() }
     }
 
     private func summary(of identity: Identity) -> IdentitySummary {

@@ -13,6 +13,8 @@ public enum EngineError: Error, Sendable, Equatable {
     case notFound(String)
     /// A parameter is wrong in a way only the engine can tell.
     case invalid(field: String, reason: String)
+    /// A peer cannot be reached right now.
+    case unreachable(String)
     /// The disk is full: nothing was changed.
     case diskFull
     /// The configuration cannot be used.
@@ -26,7 +28,7 @@ public enum EngineError: Error, Sendable, Equatable {
         switch self {
         case .noIdentity: "There is no identity yet: create one with identity.create or restore one with identity.recover."
         case .locked: "The identity is locked: unlock it with identity.unlock and its passphrase."
-        case .conflict(let s), .crypto(let s), .notFound(let s): s
+        case .conflict(let s), .crypto(let s), .notFound(let s), .unreachable(let s): s
         case .invalid(let field, let reason): "'\(field)' \(reason)."
         case .diskFull: "The disk is full; nothing was changed. Free some space and try again."
         case .invalidConfiguration(let s): "The configuration is not usable: \(s)."

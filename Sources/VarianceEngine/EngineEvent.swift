@@ -3,6 +3,8 @@
 public enum EngineEvent: Sendable, Equatable {
     /// An identity was created, recovered or unlocked and is ready.
     case identityChanged(did: String, state: IdentityState)
+    /// Connectivity changed: a peer connected or disconnected.
+    case nodeStatus(NodeStatus)
 }
 
 /// An event as persisted: its sequence number, its wire name and its encoded params.

@@ -18,20 +18,25 @@ struct YamuxFlowControlTests {
         var unconsumed = 0
         var stalls = 0
         var largestBurst = 0
+        var rounds = 0
+        // The receiving application collects data but reads it only when told to below.
+        let reader: SessionPair.Application = { _, event in
+            if case .data(_, let bytes) = event {
+                received += bytes
+                unconsumed += bytes.count
+            }
+        }
 
         while received.count < payload.count {
+            rounds += 1
+            try #require(rounds < 1_000, "no progress: sent \(sent), received \(received.count)")
             // The application writes 64 KiB at a time while nothing is queued.
             while sent < payload.count, pair.client.queuedBytes(of: id) == 0 {
                 let end = min(sent + 65_536, payload.count)
                 try pair.client.write(stream: id, data: Array(payload[sent..<end]))
                 sent = end
             }
-            pair.pump(server: { _, event in
-                if case .data(_, let bytes) = event {
-                    received += bytes
-                    unconsumed += bytes.count
-                }
-            })
+            pair.pump(server: reader)
             // The reader has not read yet: the peer must have stopped at the window.
             largestBurst = max(largestBurst, unconsumed)
             #expect(unconsumed <= Int(autoTune ? configuration.maxWindow : 262_144))
@@ -39,9 +44,10 @@ struct YamuxFlowControlTests {
                 #expect(pair.client.sendCapacity(of: id) == 0)
                 stalls += 1
             }
+            // The reader reads everything at once; the window reopens.
             pair.server.consumed(stream: id, bytes: unconsumed)
             unconsumed = 0
-            pair.pump()
+            pair.pump(server: reader)
         }
         #expect(received == payload)
         #expect(stalls > 10)

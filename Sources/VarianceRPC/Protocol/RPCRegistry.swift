@@ -7,6 +7,7 @@ public enum RPCRegistry {
         CancelRequest.self,
         IdentityCreate.self, IdentityRecover.self, IdentityUnlock.self, IdentityShow.self,
         MessagesList.self,
+        NodeStatusMethod.self, NodeConnect.self, NodePeers.self,
     ]
 
     public static let methodNames: [String] = methods.map { $0.name }
@@ -15,6 +16,7 @@ public enum RPCRegistry {
     /// every other one does, and is persisted for `events.replay`.
     public static let notificationNames: [String] = [
         EngineNotification.ready, EngineNotification.failed, EngineNotification.identityChanged,
+        EngineNotification.nodeStatus,
     ]
 }
 
@@ -24,6 +26,8 @@ public enum EngineNotification {
     public static let failed = "engine.failed"
     /// `{did, state}`: an identity was created, recovered or unlocked.
     public static let identityChanged = "identity.changed"
+    /// The `node.status` result, when connectivity changes.
+    public static let nodeStatus = "node.status"
 }
 
 /// The version numbers the engine reports.

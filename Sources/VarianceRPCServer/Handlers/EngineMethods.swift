@@ -60,6 +60,20 @@ public enum EngineMethods {
             }
             return MessagesList.Result(messages: page.messages.map(MessageWire.object), before: page.before)
         }
+        table.async(NodeStatusMethod.self) { _ throws(RPCError) in
+            let status = try await call { () throws(EngineError) in try await engine.nodeStatus() }
+            return NodeWire.result(status)
+        }
+        table.async(NodeConnect.self) { params throws(RPCError) in
+            let peer = try await call { () throws(EngineError) in try await engine.connect(to: params.multiaddr) }
+            return NodeConnect.Result(peerId: peer)
+        }
+        table.async(NodePeers.self) { _ throws(RPCError) in
+            let peers = try await call { () throws(EngineError) in try await engine.nodePeers() }
+            return NodePeers.Result(peers: peers.map {
+                NodePeers.Peer(peerId: $0.peerID, addrs: $0.addresses, protocols: $0.protocols, latencyMs: $0.latencyMillis)
+            })
+        }
         return table
     }
 
@@ -88,5 +102,12 @@ enum MessageWire {
             id: message.id, conversation: message.conversation, from: message.from, text: message.text,
             sentAt: Timestamps.rfc3339(message.sentAt), receivedAt: message.receivedAt.map(Timestamps.rfc3339),
             status: message.status, replyTo: message.replyTo, expiresAt: Timestamps.rfc3339(message.expiresAt))
+    }
+}
+
+/// Node facts as wire objects.
+enum NodeWire {
+    static func result(_ status: NodeStatus) -> NodeStatusMethod.Result {
+        NodeStatusMethod.Result(peerId: status.peerID, listenAddrs: status.listenAddresses, connectedPeers: status.connectedPeers)
     }
 }

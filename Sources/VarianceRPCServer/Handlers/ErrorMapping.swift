@@ -9,6 +9,7 @@ enum ErrorMapping {
         case .conflict: .conflict(error.message)
         case .crypto: .cryptoFailure(error.message)
         case .notFound: .notFound(error.message)
+        case .unreachable: RPCError(code: RPCErrorCode.unreachable, message: error.message)
         case .invalid(let field, let reason): .invalidParams(field: field, reason: reason)
         case .diskFull: RPCError(code: RPCErrorCode.internalError, message: error.message, data: ["reason": "disk full"])
         case .invalidConfiguration, .storage: RPCError(code: RPCErrorCode.internalError, message: error.message)

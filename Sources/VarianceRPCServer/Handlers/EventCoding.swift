@@ -9,6 +9,8 @@ public enum EventCoding {
         switch event {
         case .identityChanged(let did, let state):
             (EngineNotification.identityChanged, JSON.object(["did": .string(did), "state": .string(state.rawValue)]).bytes)
+        case .nodeStatus(let status):
+            (EngineNotification.nodeStatus, NodeWire.result(status).json.bytes)
         }
     }
 

@@ -1,0 +1,109 @@
+import LibP2P
+import LibP2PCore
+import Logging
+
+/// The libp2p node: started once the identity is ready, with the node key (not the
+/// identity key), on the listen addresses of the command line and config.yaml.
+extension Engine {
+    /// Starts the swarm if the identity is ready and it is not running yet, and returns it
+    /// once it listens. Concurrent callers share one start.
+    @discardableResult
+    func startNode() async -> Swarm? {
+        if let nodeStart { return await nodeStart.value }
+        guard let identity else { return nil }
+        let addresses = configuration.listenAddresses
+        let logger = self.logger
+        let start = Task {
+            let node = Swarm(identity: identity.nodeKey, configuration: SwarmConfiguration(), logger: logger)
+            for text in addresses {
+                do {
+                    let bound = try await node.listen(on: try Multiaddr(text))
+                    logger.info("Listening", metadata: ["address": "\(bound)"])
+                } catch {
+                    logger.error("Cannot listen", metadata: ["address": "\(text)", "error": "\(error)"])
+                }
+            }
+            return node
+        }
+        nodeStart = start
+        let node = await start.value
+        if swarm == nil {
+            swarm = node
+            let events = node.events
+            nodeEventsTask = Task { [weak self] in
+                for await event in events {
+                    switch event {
+                    case .peerConnected, .peerDisconnected:
+                        await self?.nodeConnectivityChanged()
+                    default:
+                        break
+                    }
+                }
+            }
+        }
+        return node
+    }
+
+    private func nodeConnectivityChanged() async {
+        guard let status = try? await nodeStatus() else { return }
+        try? emit(.nodeStatus(status))
+    }
+
+    private func runningNode() async throws(EngineError) -> Swarm {
+        _ = try readyIdentity()
+        guard let node = await startNode() else { throw EngineError.internalError("the node did not start") }
+        return node
+    }
+
+    public func nodeStatus() async throws(EngineError) -> NodeStatus {
+        let node = try await runningNode()
+        let peers = await node.peers
+        return NodeStatus(
+            peerID: node.localPeer.description, listenAddresses: await node.listenAddresses.map(\.description),
+            connectedPeers: peers.count)
+    }
+
+    public func connect(to multiaddr: String) async throws(EngineError) -> String {
+        let address: Multiaddr
+        do { address = try Multiaddr(multiaddr) } catch {
+            throw EngineError.invalid(field: "multiaddr", reason: "is not a valid multiaddr (\(error))")
+        }
+        let node = try await runningNode()
+        do {
+            return try await node.dial(address).description
+        } catch {
+            throw EngineError.unreachable("Cannot connect to \(multiaddr): \(error)")
+        }
+    }
+
+    public func nodePeers() async throws(EngineError) -> [PeerSummary] {
+        let node = try await runningNode()
+        return await node.peers.map {
+            PeerSummary(
+                peerID: $0.peer.description, addresses: $0.addresses.map(\.description), protocols: $0.protocols,
+                latencyMillis: $0.latency.map { Double($0.nanoseconds) / 1e6 })
+        }
+    }
+}
+
+/// The node as `node.status` shows it.
+public struct NodeStatus: Sendable, Equatable {
+    public var peerID: String
+    public var listenAddresses: [String]
+    public var connectedPeers: Int
+}
+
+/// A connected peer as `node.peers` shows it.
+public struct PeerSummary: Sendable, Equatable {
+    public var peerID: String
+    public var addresses: [String]
+    public var protocols: [String]
+    public var latencyMillis: Double?
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
