@@ -9,7 +9,7 @@ SWIFT_TEST_FLAGS ?=
 .PHONY: all deps build build-release test demo bench fuzz clean
 
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := fuzz-rpc
+FUZZ_TARGETS := fuzz-rpc fuzz-multistream fuzz-multiaddr fuzz-noise fuzz-yamux
 
 all: build
 

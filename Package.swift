@@ -104,6 +104,10 @@ let package = Package(
 
         // libFuzzer entry points (`make fuzz`).
         .executableTarget(name: "fuzz-rpc", dependencies: ["VarianceRPC"]),
+        .executableTarget(name: "fuzz-multistream", dependencies: ["LibP2PCore"]),
+        .executableTarget(name: "fuzz-multiaddr", dependencies: ["LibP2PCore"]),
+        .executableTarget(name: "fuzz-noise", dependencies: ["LibP2PNoise"]),
+        .executableTarget(name: "fuzz-yamux", dependencies: ["LibP2PYamux"]),
 
         // Tests.
         .testTarget(name: "VarianceRPCTests", dependencies: ["VarianceRPC"]),

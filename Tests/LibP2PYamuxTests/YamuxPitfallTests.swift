@@ -170,6 +170,23 @@ struct YamuxPitfallTests {
         #expect(server.receive(wire(.windowUpdate(1, flags: .syn, delta: 0))) == [.protocolError(.streamIDReused(1))])
     }
 
+    @Test func reuseIsCaughtLongAfterTheStreamClosed() throws {
+        // The history of closed ids is bounded; ids below the forgotten ones still count as used.
+        var server = YamuxSession(role: .server)
+        for index in 0..<5_000 {
+            let id = YamuxStreamID(UInt32(index * 2 + 1))
+            _ = server.receive(wire(.windowUpdate(id, flags: .syn, delta: 0), .data(id, flags: .rst)))
+        }
+        #expect(server.failure == nil && server.openStreamCount == 0)
+        #expect(server.receive(wire(.windowUpdate(1, flags: .syn, delta: 0))) == [.protocolError(.streamIDReused(1))])
+    }
+
+    @Test func sessionAcceptsRawBufferInput() throws {
+        var server = YamuxSession(role: .server)
+        let events = wire(.data(1, flags: .syn, [1, 2])).withUnsafeBytes { server.receive($0) }
+        #expect(events == [.streamOpened(1), .data(1, [1, 2])])
+    }
+
     @Test func synsMayArriveSlightlyOutOfOrder() throws {
         // go-yamux sends SYNs after releasing its id lock: 3 may overtake 1.
         var server = YamuxSession(role: .server)

@@ -116,6 +116,7 @@ actor MuxedConnection {
             wakeWriters(id)
         case .protocolError(let reason):
             logger.info("yamux protocol error; closing", metadata: ["peer": "\(remotePeer)", "reason": "\(reason)"])
+            flush()  // the GoAway(protocol error) the session queued goes out first
             terminate()
         case .goAwayReceived:
             closed = true
