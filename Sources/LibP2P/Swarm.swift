@@ -257,13 +257,21 @@ public actor Swarm {
 
     /// Asks the peer who it is; stores the answer.
     private func identify(over connection: MuxedConnection) async {
+        var stream: LibP2PStream?
         do {
-            let stream = try await connection.openStream(protocols: [Identify.protocolID])
-            guard let bytes = try await stream.readLengthPrefixed(maxLength: Identify.maxMessageBytes) else { return }
-            let info = try Identify.decode(bytes, from: connection.remotePeer)
-            identified[connection.remotePeer] = info
-            eventContinuation.yield(.peerIdentified(connection.remotePeer))
+            let opened = try await connection.openStream(protocols: [Identify.protocolID])
+            stream = opened
+            let bytes = try await opened.readLengthPrefixed(maxLength: Identify.maxMessageBytes)
+            if let bytes {
+                let info = try Identify.decode(bytes, from: connection.remotePeer)
+                identified[connection.remotePeer] = info
+                eventContinuation.yield(.peerIdentified(connection.remotePeer))
+            }
+            // We never write on this stream: close our side, or it stays half-open (a yamux
+            // stream slot) for the life of the connection.
+            try? await opened.closeWrite()
         } catch {
+            await stream?.reset()
             logger.debug("Identify failed", metadata: ["peer": "\(connection.remotePeer)", "error": "\(error)"])
         }
     }
@@ -288,6 +296,9 @@ public actor Swarm {
             if let bytes = try await stream.readLengthPrefixed(maxLength: Identify.maxMessageBytes) {
                 identified[stream.remotePeer] = try Identify.decode(bytes, from: stream.remotePeer)
             }
+            // A push gets no answer, but our side must close (go-libp2p does too), or every
+            // push leaves a half-open stream counted against maxStreamsPerConnection.
+            try await stream.closeWrite()
         } catch {
             await stream.reset()
         }

@@ -124,7 +124,7 @@ final class Session {
             }
             return t1 - t0
         }
-        throw BenchError("\(spec.label): exited (status after finish below)")
+        throw BenchError("\(spec.label): exited while a request was waiting for its reply\n\(tail(stderrPath))")
     }
 
     struct Pipelined {

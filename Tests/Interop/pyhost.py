@@ -12,7 +12,7 @@ Modes:
   pyhost.py dial <multiaddr> [--hold]
       Dials the Swift node and runs the checks (identify, 100 pings, 10 MB echo, 20
       concurrent echo streams, an unsupported protocol refused, the connection usable
-      after). Prints one JSON line {"event": "result", "ok": ..., "checks": {...}}; exits
+      after, an identify push taken and its stream closed). Prints one JSON line {"event": "result", "ok": ..., "checks": {...}}; exits
       0 if every check passed, 1 otherwise. With --hold it stays connected after the
       result line until stdin closes (at most 60 s), so the other side can look at the
       connection before it goes.
@@ -43,6 +43,8 @@ from libp2p.crypto.ed25519 import create_new_key_pair as create_ed25519_key_pair
 from libp2p.crypto.x25519 import create_new_key_pair as create_x25519_key_pair
 from libp2p.custom_types import TProtocol
 from libp2p.identity.identify.identify import ID as IDENTIFY_ID
+from libp2p.identity.identify.identify import _mk_identify_protobuf
+from libp2p.identity.identify_push.identify_push import ID_PUSH as IDENTIFY_PUSH_ID
 from libp2p.identity.identify.pb.identify_pb2 import Identify
 from libp2p.io.utils import read_exactly
 from libp2p.network.stream.exceptions import StreamEOF
@@ -52,6 +54,7 @@ from libp2p.security.noise.transport import PROTOCOL_ID as NOISE_ID
 from libp2p.security.noise.transport import Transport as NoiseTransport
 from libp2p.stream_muxer.yamux.yamux import PROTOCOL_ID as YAMUX_ID
 from libp2p.stream_muxer.yamux.yamux import Yamux
+from libp2p.utils.varint import encode_uvarint
 
 # py-libp2p waits 250 ms before each dial ("happy eyeballs"); on loopback that only
 # slows the tests down.
@@ -61,6 +64,8 @@ if hasattr(_swarm_module, "_HAPPY_EYEBALLS_DELAY"):
 ECHO = TProtocol("/test/echo/1.0.0")
 PING = TProtocol("/ipfs/ping/1.0.0")
 MISSING = TProtocol("/variance/interop/absent/1.0.0")
+# Registered only just before an identify push, so the push carries news.
+PUSHED = TProtocol("/test/pushed/1.0.0")
 LISTEN = "/ip4/127.0.0.1/tcp/0"
 CHUNK = 64 * 1024
 TIMEOUT = 60  # seconds, for any one check
@@ -259,6 +264,25 @@ async def check_pings(host: Any, peer: PeerID, count: int = 100) -> dict[str, An
     }
 
 
+async def check_identify_push(host: Any, peer: PeerID) -> dict[str, Any]:
+    """Pushes our identify (now listing PUSHED) the way py-libp2p does: one
+    length-prefixed message, then our FIN. The receiver must take it and close its side
+    too (go-libp2p closes the stream after reading), so we see EOF, not silence."""
+    host.set_stream_handler(PUSHED, echo_handler)
+    stream = await host.new_stream(peer, [IDENTIFY_PUSH_ID])
+    message = _mk_identify_protobuf(host, None).SerializeToString()
+    await stream.write(encode_uvarint(len(message)) + message)
+    await stream.close_write()
+    with trio.move_on_after(5) as waiting:
+        extra = await read_some(stream)
+    if waiting.cancelled_caught:
+        await stream.reset()
+        raise AssertionError("the push stream was left open: no FIN within 5 s of ours")
+    if extra:
+        raise AssertionError(f"the receiver answered a push with {len(extra)} bytes")
+    return {"pushed_protocol": PUSHED, "bytes": len(message)}
+
+
 def pattern(size: int, seed: int) -> bytes:
     """Deterministic pseudo-random bytes: any reordering or loss shows."""
     return random.Random(seed).randbytes(size)
@@ -379,6 +403,7 @@ async def run_dial(target: str, hold: bool) -> int:
             await checks.run("concurrent_20", check_concurrent, host, peer)
             await checks.run("unsupported_refused", check_refused, host, peer)
             await checks.run("still_connected", check_still_connected, host, peer)
+            await checks.run("identify_push", check_identify_push, host, peer)
         ok = all(c["ok"] for c in checks.results.values())
         emit({"event": "result", "ok": ok, "peer": str(host.get_id()),
               "addrs": [str(a) for a in host.get_addrs()], "checks": checks.results})

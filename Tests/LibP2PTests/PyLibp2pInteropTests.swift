@@ -13,7 +13,9 @@ import Testing
 /// skipped, not failed; CI makes it, so there it always runs.
 @Suite(
     .serialized, .timeLimit(.minutes(3)),
-    .enabled(if: PyHost.isAvailable, "py-libp2p is not installed: run scripts/interop-venv.sh to make .venv-interop"))
+    .enabled(
+        if: PyHost.isAvailable,
+        "py-libp2p interop skipped: \(PyHost.python.path) is missing; run scripts/interop-venv.sh to make it"))
 struct PyLibp2pInteropTests {
     static let echo = "/test/echo/1.0.0"
     static let identify = "/ipfs/id/1.0.0"
@@ -122,7 +124,8 @@ struct PyLibp2pInteropTests {
         for needed in [Self.echo, Ping.protocolID, Self.identify] {
             #expect(info.protocols.contains(needed), "\(needed) missing from \(info.protocols)")
         }
-        #expect(info.listenAddresses.contains(try #require(pyAddress.removingTrailingPeerID)), "\(info.listenAddresses)")
+        let pyListen = try #require(pyAddress.removingTrailingPeerID)
+        #expect(info.listenAddresses.contains(pyListen), "\(info.listenAddresses)")
         #expect(info.observedAddress?.ipAddress == [127, 0, 0, 1], "observed \(String(describing: info.observedAddress))")
 
         // Python identifies us (it opens its own /ipfs/id/1.0.0 stream).
@@ -193,18 +196,17 @@ struct PyLibp2pInteropTests {
         // Mid-stream: some of the echo is back, more is in flight.
         let first = try #require(try await stream.read(), "no echo before the kill")
         #expect(!first.isEmpty)
-        python.kill()
+        python.vanish()
 
         // The stream ends in an error (reset / closed), never hangs, never ends cleanly
         // with everything echoed.
         var received = first.count
-        let outcome: Result<Void, any Error> = await {
-            do {
-                while let chunk = try await stream.read() { received += chunk.count }
-                return .success(())
-            } catch { return .failure(error) }
-        }()
-        if case .success = outcome { #expect(received < payload.count, "the echo completed although Python was killed") }
+        do {
+            while let chunk = try await stream.read() { received += chunk.count }
+            #expect(received < payload.count, "the echo completed although Python was killed")
+        } catch {
+            #expect(error is LibP2PError, "\(error)")
+        }
         _ = await writer.result
         #expect(await eventually { await swarm.isConnected(to: pyPeer) == false }, "still connected to a killed peer")
         #expect(await swarm.peers.allSatisfy { $0.peer != pyPeer })
@@ -222,13 +224,14 @@ struct PyLibp2pInteropTests {
         #expect(try await swarm.dial(secondAddress) == secondPeer)
         #expect(try await swarm.ping(secondPeer, count: 10).count == 10)
         #expect(try await echoOnce(swarm, secondPeer, Array("python".utf8)) == Array("python".utf8))
-        #expect(python.waitForExit() != nil)
+        #expect(await python.waitForExit() != nil)
     }
 
     // MARK: Python dials Swift
 
     /// `pyhost.py dial` runs its checks against a Swift swarm: identify, 100 pings, 10 MB
-    /// echo, 20 concurrent streams, an unknown protocol refused, the connection usable after.
+    /// echo, 20 concurrent streams, an unknown protocol refused, the connection usable after,
+    /// an identify push taken (and its stream closed).
     @Test func pythonDialsSwift() async throws {
         let (swarm, address) = try await echoSwarm()
         defer { Task { await swarm.close() } }
@@ -239,7 +242,11 @@ struct PyLibp2pInteropTests {
             await python.nextJSON(timeout: .seconds(120)), "pyhost dial printed no result; stderr:\n\(python.standardErrorTail)")
         #expect(result["event"] as? String == "result")
         let checks = result["checks"] as? [String: [String: Any]] ?? [:]
-        for name in ["connect", "identify", "auto_identify", "ping", "echo_10mb", "concurrent_20", "unsupported_refused", "still_connected"] {
+        let expected = [
+            "connect", "identify", "auto_identify", "ping", "echo_10mb", "concurrent_20", "unsupported_refused",
+            "still_connected", "identify_push",
+        ]
+        for name in expected {
             let check = checks[name]
             #expect(check?["ok"] as? Bool == true, "py-libp2p check \(name) failed: \(String(describing: check))\nstderr:\n\(python.standardErrorTail)")
         }
@@ -248,7 +255,8 @@ struct PyLibp2pInteropTests {
         // What Python learned about us.
         let identify = checks["identify"] ?? [:]
         #expect(identify["agent"] as? String == swarm.configuration.agentVersion)
-        #expect(identify["listen_addrs"] as? [String] == [try #require(address.removingTrailingPeerID).description])
+        let ourListen = try #require(address.removingTrailingPeerID)
+        #expect(identify["listen_addrs"] as? [String] == [ourListen.description], "\(identify)")
 
         // What we learned about Python (it is still connected: --hold).
         let pyPeer = try PeerID(string: try #require(result["peer"] as? String))
@@ -256,11 +264,15 @@ struct PyLibp2pInteropTests {
         let info = try #require(await swarm.info(of: pyPeer))
         #expect(info.agentVersion.hasPrefix("py-libp2p/"), "agent \(info.agentVersion)")
         #expect(info.protocols.contains(Self.echo) && info.protocols.contains(Ping.protocolID), "\(info.protocols)")
+        // Its identify push (sent after it registered /test/pushed/1.0.0) replaced that.
+        #expect(
+            await eventually { await swarm.info(of: pyPeer)?.protocols.contains("/test/pushed/1.0.0") == true },
+            "the identify push did not reach info(of:)")
         #expect(info.listenAddresses.count == 1, "\(info.listenAddresses)")
         #expect(await swarm.peers.first { $0.peer == pyPeer }?.agentVersion == info.agentVersion)
 
         python.closeInput()
-        #expect(python.waitForExit() == 0, "pyhost dial exit status; stderr:\n\(python.standardErrorTail)")
+        #expect(await python.waitForExit() == 0, "pyhost dial exit status; stderr:\n\(python.standardErrorTail)")
         #expect(await eventually { await swarm.isConnected(to: pyPeer) == false })
 
         func figure(_ check: String, _ key: String) -> String { "\(checks[check]?[key] ?? "?")" }
@@ -277,7 +289,9 @@ struct PyLibp2pInteropTests {
 final class PyHost: @unchecked Sendable {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
-    static let python = repositoryRoot.appendingPathComponent(".venv-interop/bin/python")
+    /// `$VARIANCE_INTEROP_PYTHON`, else the virtualenv `scripts/interop-venv.sh` makes.
+    static let python = ProcessInfo.processInfo.environment["VARIANCE_INTEROP_PYTHON"].map { URL(fileURLWithPath: $0) }
+        ?? repositoryRoot.appendingPathComponent(".venv-interop/bin/python")
     static let script = repositoryRoot.appendingPathComponent("Tests/Interop/pyhost.py")
 
     static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: python.path) }
@@ -346,18 +360,22 @@ final class PyHost: @unchecked Sendable {
     func nextLine(timeout: Duration = .seconds(60)) async -> String? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            lock.lock()
-            if !lines.isEmpty {
-                let line = lines.removeFirst()
-                lock.unlock()
-                return line
+            switch takeLine() {
+            case .line(let line): return line
+            case .closed: return nil
+            case .none: try? await Task.sleep(for: .milliseconds(10))
             }
-            let closed = outputClosed
-            lock.unlock()
-            if closed { return nil }
-            try? await Task.sleep(for: .milliseconds(10))
         }
         return nil
+    }
+
+    private enum Take { case line(String), closed, none }
+
+    private func takeLine() -> Take {
+        lock.withLock {
+            if !lines.isEmpty { return .line(lines.removeFirst()) }
+            return outputClosed ? .closed : .none
+        }
     }
 
     /// Sends one command line.
@@ -375,27 +393,24 @@ final class PyHost: @unchecked Sendable {
     }
 
     /// SIGKILL: the peer vanishes without a goodbye.
-    func kill() {
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+    func vanish() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
-    /// Waits (bounded) for the exit; its status, or nil on timeout.
-    func waitForExit(timeout: TimeInterval = 60) -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
+    /// Waits (bounded, polling every 10 ms) for the exit; its status, or nil on timeout.
+    func waitForExit(timeout: Duration = .seconds(60)) async -> Int32? {
+        let deadline = ContinuousClock.now + timeout
         while process.isRunning {
-            if Date() > deadline { return nil }
-            usleep(5000)
+            if ContinuousClock.now >= deadline { return nil }
+            try? await Task.sleep(for: .milliseconds(10))
         }
         return process.terminationStatus
     }
 
-    /// Closes stdin and waits a little for a clean exit, then kills.
+    /// Closes stdin (a clean exit) and, if Python is still there, terminates it.
     func stop() {
         closeInput()
-        if waitForExit(timeout: 5) == nil {
-            kill()
-            _ = waitForExit(timeout: 5)
-        }
+        if process.isRunning { process.terminate() }
     }
 
     /// The end of what Python wrote on stderr, for failure messages.
@@ -407,5 +422,9 @@ final class PyHost: @unchecked Sendable {
 
     deinit {
         if process.isRunning { process.terminate() }
+        // VARIANCE_INTEROP_VERBOSE=1 shows what py-libp2p logged (PYHOST_LOG sets its level).
+        if ProcessInfo.processInfo.environment["VARIANCE_INTEROP_VERBOSE"] != nil {
+            print("pyhost \(process.arguments?.dropFirst().first ?? "") stderr:\n\(String(decoding: stderrText, as: UTF8.self))")
+        }
     }
 }
