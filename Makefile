@@ -3,10 +3,10 @@ SHELL := /bin/bash
 export PATH := $(PATH):/opt/swift/usr/bin
 
 # Debian packages the build needs (DESIGN.md). Later issues add to this list.
-APT_PACKAGES := libsodium-dev libedit-dev libsqlite3-dev pkg-config jq
+APT_PACKAGES := libsodium-dev libedit-dev libsqlite3-dev pkg-config jq build-essential libgmp-dev python3-venv
 SWIFT_TEST_FLAGS ?=
 
-.PHONY: all deps build build-release test demo bench fuzz clean
+.PHONY: all deps build build-release interop-venv test demo bench fuzz clean
 
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := fuzz-rpc fuzz-multistream fuzz-multiaddr fuzz-noise fuzz-yamux
@@ -34,8 +34,12 @@ build: deps
 build-release: deps
 	swift build -c release --product variance-engine
 
-## test: the whole test suite (what CI runs).
-test: build
+## interop-venv: the Python virtualenv with the interoperability peers (py-libp2p, ...).
+interop-venv: deps
+	scripts/interop-venv.sh
+
+## test: the whole test suite (what CI runs), interop peers included.
+test: build interop-venv
 	swift test --skip-build $(SWIFT_TEST_FLAGS)
 
 ## demo: two engines with their own data directories, showing the RPC lines they exchange.

@@ -322,6 +322,13 @@ public actor Swarm {
 
     public func isConnected(to peer: PeerID) -> Bool { connections[peer]?.isEmpty == false }
 
+    /// Stream states held across all connections (for tests: streams must not leak).
+    func streamStateCount() async -> Int {
+        var total = 0
+        for list in connections.values { for connection in list { total += await connection.streamStateCount } }
+        return total
+    }
+
     /// Closes every listener and connection.
     public func close() async {
         closed = true

@@ -168,8 +168,11 @@ struct PyLibp2pInteropTests {
         let concurrentTime = clock.now - concurrentStart
 
         // A protocol Python lacks: refused with "na", and the connection goes on.
-        await #expect(throws: LibP2PError.self) {
+        let refusal = await #expect(throws: LibP2PError.self) {
             _ = try await swarm.newStream(to: pyPeer, protocols: ["/variance/interop/absent/1.0.0"])
+        }
+        if let refusal, case .protocolNotSupported = refusal {} else {
+            Issue.record("expected protocolNotSupported, got \(String(describing: refusal))")
         }
         #expect(try await swarm.ping(pyPeer).count == 1)
         #expect(await swarm.isConnected(to: pyPeer))

@@ -104,6 +104,22 @@ import Testing
         await listener.close()
     }
 
+    @Test func finishedStreamsAreForgottenOnBothSides() async throws {
+        let (dialer, listener, address) = try await pair()
+        let peer = try await dialer.dial(address)
+        for i in 0..<50 {
+            let stream = try await dialer.newStream(to: peer, protocols: [Self.echo])
+            try await stream.write([UInt8(i)])
+            try await stream.closeWrite()
+            while try await stream.read() != nil {}
+        }
+        _ = try await dialer.ping(peer)
+        #expect(await eventually { await dialer.streamStateCount() == 0 })
+        #expect(await eventually { await listener.streamStateCount() == 0 })
+        await dialer.close()
+        await listener.close()
+    }
+
     @Test func unsupportedProtocolIsRefusedCleanly() async throws {
         let (dialer, listener, address) = try await pair()
         let peer = try await dialer.dial(address)

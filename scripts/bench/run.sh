@@ -10,10 +10,20 @@ cd "$root"
 export PATH="$PATH:/opt/swift/usr/bin"
 
 # `swift build` keeps only the last --product it is given: one invocation per product.
-swift build -c release --product variance-engine
+# The engine is measured as it ships: the Swift runtime and Foundation linked statically
+# (--static-swift-stdlib), which saves the dynamic loader ~4 ms of symbol binding at each
+# start (docs/PERFORMANCE.md). Static linking changes every compile command, so it has
+# its own scratch folder. ENGINE_LINK=dynamic measures the ordinary build instead.
+if [ "${ENGINE_LINK:-static}" = static ]; then
+    swift build -c release --static-swift-stdlib --scratch-path .build-static --product variance-engine
+    engine=.build-static/release/variance-engine
+else
+    swift build -c release --product variance-engine
+    engine=.build/release/variance-engine
+fi
 swift build -c release --product variance-bench
 
 anchor="$(scripts/bench/setup-anchor.sh)"
 
 exec .build/release/variance-bench engine --compare \
-    --engine .build/release/variance-engine --anchor "$anchor" "$@"
+    --engine "$engine" --anchor "$anchor" "$@"

@@ -49,6 +49,12 @@ public final class LibP2PStream: Sendable {
         try await connection.closeWrite(stream: id)
     }
 
+    deinit {
+        let connection = connection
+        let id = id
+        Task { await connection.release(stream: id) }
+    }
+
     /// Abandons the stream (RST).
     public func reset() async {
         await connection.reset(stream: id)

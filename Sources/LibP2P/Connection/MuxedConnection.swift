@@ -33,6 +33,14 @@ actor MuxedConnection {
         var reset = false
         /// Both sides are done in yamux; the state goes once the reader has seen the end.
         var finished = false
+        /// A read returned the end of the stream.
+        var endSeen = false
+        /// We sent FIN.
+        var localClosed = false
+        /// Nobody holds the stream any more (its `LibP2PStream` is gone).
+        var detached = false
+        /// Whether the state can be forgotten once yamux has closed the stream.
+        var releasable: Bool { endSeen || detached }
         var readers: [CheckedContinuation<Void, Never>] = []
         var writers: [CheckedContinuation<Void, Never>] = []
     }
@@ -109,9 +117,13 @@ actor MuxedConnection {
             wakeReaders(id)
             wakeWriters(id)
         case .streamClosed(let id):
-            streams[id]?.finished = true
-            streams[id]?.remoteClosed = true
-            wakeReaders(id)
+            if streams[id]?.releasable == true {
+                streams[id] = nil
+            } else {
+                streams[id]?.finished = true
+                streams[id]?.remoteClosed = true
+                wakeReaders(id)
+            }
         case .windowAvailable(let id):
             wakeWriters(id)
         case .protocolError(let reason):
@@ -127,6 +139,8 @@ actor MuxedConnection {
 
     /// Encrypts and queues everything the session wants to send.
     private func flush() {
+        // Events caused by our own calls (closeWrite after the peer's FIN closes the stream).
+        for event in session.takeEvents() { handle(event) }
         let bytes = session.takeOutput()
         guard !bytes.isEmpty else { return }
         do { output.yield(try transport.encrypt(bytes)) } catch {
@@ -247,7 +261,7 @@ actor MuxedConnection {
             }
             if state.reset { throw LibP2PError.streamReset }
             if state.remoteClosed {
-                if state.finished { streams[id] = nil }
+                if state.finished { streams[id] = nil } else { streams[id]!.endSeen = true }
                 return nil
             }
             await withCheckedContinuation { streams[id]!.readers.append($0) }
@@ -304,9 +318,26 @@ actor MuxedConnection {
     }
 
     func closeWrite(stream id: YamuxStreamID) throws {
+        if streams[id]?.localClosed == true { return }
         do { try session.closeWrite(stream: id) } catch { throw LibP2PError.streamReset }
+        streams[id]?.localClosed = true
         flush()
     }
+
+    /// The stream's last holder is gone: close our side gracefully (never a reset, which
+    /// could discard what we wrote) and forget the state once yamux closes the stream.
+    func release(stream id: YamuxStreamID) {
+        guard let state = streams[id] else { return }
+        if state.finished || state.reset {
+            streams[id] = nil
+            return
+        }
+        streams[id]!.detached = true
+        if !state.localClosed { try? closeWrite(stream: id) }
+    }
+
+    /// Stream states held (for tests and diagnostics).
+    var streamStateCount: Int { streams.count }
 
     func reset(stream id: YamuxStreamID) {
         session.reset(stream: id)
