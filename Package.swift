@@ -96,7 +96,9 @@ let package = Package(
         .executableTarget(
             name: "variance-bench",
             dependencies: [
-                "VarianceRPC",
+                "VarianceRPC", "LibP2P", "LibP2PCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
