@@ -12,8 +12,12 @@ public struct SwarmConfiguration: Sendable {
     public var maxBytesBeforeAuthentication = 64 * 1024
     /// Streams per connection (inbound beyond it are reset).
     public var maxStreamsPerConnection = 256
-    /// How long protocol negotiation on a new stream may take.
+    /// How long protocol negotiation on a new stream may take; a stream still negotiating
+    /// then is reset (and an outbound open throws ``LibP2PError/timeout(_:)``).
     public var streamNegotiationTimeout: Duration = .seconds(10)
+    /// How long a connection may go with no open stream and no traffic in either
+    /// direction; then it says GoAway and closes. `nil` keeps idle connections open.
+    public var idleTimeout: Duration? = .seconds(5 * 60)
     /// Sent in Identify.
     public var agentVersion = "variance/0.1.0"
 

@@ -55,6 +55,8 @@ from libp2p.io.utils import read_exactly
 from libp2p.network.config import ConnectionConfig
 from libp2p.network.stream.exceptions import StreamEOF
 from libp2p.peer.peerinfo import info_from_p2p_addr
+from libp2p.rcmgr import new_resource_manager
+from libp2p.rcmgr.connection_limits import ConnectionLimits
 from libp2p.security.noise.transport import PROTOCOL_ID as NOISE_ID
 from libp2p.security.noise.transport import Transport as NoiseTransport
 from libp2p.stream_muxer.yamux.yamux import PROTOCOL_ID as YAMUX_ID
@@ -82,15 +84,21 @@ def make_host() -> Any:
     key_pair = create_ed25519_key_pair()
     noise = NoiseTransport(key_pair, noise_privkey=create_x25519_key_pair().private_key)
     # The benchmark opens and closes hundreds of connections from a few peers; the default
-    # limits (3 per peer, pruning above 200) are for a node on the open network.
+    # limits (3 or 8 per peer, pruning above 200) are for a node on the open network.
+    # Connections closing in the background still count (py-libp2p forgets one 0.1-0.2 s
+    # after its close starts), so the per-peer limits are raised; nothing else changes.
     config = ConnectionConfig(max_connections=4096, high_watermark=4096, low_watermark=0,
                               min_connections=0, max_connections_per_peer=4096)
+    limits = ConnectionLimits(
+        max_pending_inbound=256, max_pending_outbound=256, max_established_inbound=4096,
+        max_established_outbound=4096, max_established_per_peer=4096, max_established_total=8192)
     return libp2p.new_host(
         key_pair=key_pair,
         sec_opt={NOISE_ID: noise},
         muxer_opt={TProtocol(YAMUX_ID): Yamux},
         listen_addrs=[multiaddr.Multiaddr(LISTEN)],
         connection_config=config,
+        resource_manager=new_resource_manager(connection_limits=limits),
     )
 
 

@@ -94,54 +94,45 @@ struct Upgrader {
         _ negotiation: Negotiation, reader: inout ByteReader, initial: [UInt8],
         write: ([UInt8]) async throws -> Void, transform: (([UInt8]) throws -> [UInt8])?
     ) async throws -> [UInt8] {
-        var input = initial
+        var negotiator: any MultistreamNegotiator
         switch negotiation {
         case .dialer(let protocols):
             var dialer = MultistreamDialer(protocols: protocols)
             try await write(dialer.start())
-            while true {
-                if input.isEmpty {
-                    guard let chunk = try await reader.next() else { throw LibP2PError.connectionClosed }
-                    input = try transform?(chunk) ?? chunk
-                    if input.isEmpty { continue }
-                }
-                let outcome = try dialer.receive(input)
-                input = []
-                switch outcome {
-                case .needMore(let send):
-                    if !send.isEmpty { try await write(send) }
-                case .agreed(_, let send, let remainder):
-                    if !send.isEmpty { try await write(send) }
-                    return remainder
-                case .failed(let error, let send):
-                    if !send.isEmpty { try await write(send) }
-                    throw LibP2PError.protocolNotSupported("\(error)")
-                }
-            }
+            negotiator = dialer
         case .listener(let supported):
-            var listener = MultistreamListener(supported: supported)
-            while true {
-                if input.isEmpty {
-                    guard let chunk = try await reader.next() else { throw LibP2PError.connectionClosed }
-                    input = try transform?(chunk) ?? chunk
-                    if input.isEmpty { continue }
-                }
-                let outcome = try listener.receive(input)
-                input = []
-                switch outcome {
-                case .needMore(let send):
-                    if !send.isEmpty { try await write(send) }
-                case .agreed(_, let send, let remainder):
-                    if !send.isEmpty { try await write(send) }
-                    return remainder
-                case .failed(let error, let send):
-                    if !send.isEmpty { try await write(send) }
-                    throw LibP2PError.protocolNotSupported("\(error)")
-                }
+            negotiator = MultistreamListener(supported: supported)
+        }
+        var input = initial
+        while true {
+            if input.isEmpty {
+                guard let chunk = try await reader.next() else { throw LibP2PError.connectionClosed }
+                input = try transform?(chunk) ?? chunk
+                if input.isEmpty { continue }
+            }
+            let outcome = try negotiator.receive(input)
+            input = []
+            switch outcome {
+            case .needMore(let send):
+                if !send.isEmpty { try await write(send) }
+            case .agreed(_, let send, let remainder):
+                if !send.isEmpty { try await write(send) }
+                return remainder
+            case .failed(let error, let send):
+                if !send.isEmpty { try await write(send) }
+                throw LibP2PError.protocolNotSupported("\(error)")
             }
         }
     }
 }
+
+/// Either side of multistream-select, as the shells drive it.
+protocol MultistreamNegotiator {
+    mutating func receive(_ bytes: [UInt8]) throws(MultistreamError) -> MultistreamOutcome
+}
+
+extension MultistreamDialer: MultistreamNegotiator {}
+extension MultistreamListener: MultistreamNegotiator {}
 
 /// The Noise session during muxer negotiation, used from the closures above.
 private final class TransportBox {
