@@ -50,6 +50,13 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
+        .target(
+            name: "VarianceOlm",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .target(name: "VarianceRPC", resources: [.embedInCode("Resources/openrpc.json")]),
         .target(
             name: "VarianceIdentity",
@@ -121,6 +128,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LibP2PYamuxTests", dependencies: ["LibP2PYamux"]),
+        .testTarget(
+            name: "VarianceOlmTests",
+            dependencies: ["VarianceOlm", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(
             name: "LibP2PTests",
             dependencies: [

@@ -15,19 +15,21 @@ actor MuxedConnection {
     nonisolated let remotePeer: PeerID
     nonisolated let remoteAddress: Multiaddr?
     nonisolated let isDialer: Bool
-    private var session: YamuxSession
+    var session: YamuxSession
     private var transport: NoiseTransport
     /// Weak: the swarm owns its connections, not the other way round (no cycle to leak).
-    private weak var swarm: Swarm?
-    private let configuration: SwarmConfiguration
-    private let logger: Logger
-    private var streams: [YamuxStreamID: StreamState] = [:]
+    weak var swarm: Swarm?
+    let configuration: SwarmConfiguration
+    let logger: Logger
+    var streams: [YamuxStreamID: StreamState] = [:]
     private let output: AsyncStream<[UInt8]>.Continuation
     private nonisolated let outputStream: AsyncStream<[UInt8]>
-    private var closed = false
+    var closed = false
+    /// When bytes last went in either direction (for ``SwarmConfiguration/idleTimeout``).
+    var lastActivity = ContinuousClock.now
 
     /// What the shell keeps per stream: received bytes not yet read, and who is waiting.
-    private struct StreamState {
+    struct StreamState {
         var inbound = Deque<UInt8>()
         var remoteClosed = false
         var reset = false
@@ -85,6 +87,7 @@ actor MuxedConnection {
     func socketEnded() { terminate() }
 
     private func receiveCiphertext(_ bytes: [UInt8]) {
+        lastActivity = .now
         let plaintext: [UInt8]
         do { plaintext = try transport.decrypt(bytes) } catch {
             logger.info("Dropping a connection whose frames do not decrypt", metadata: ["peer": "\(remotePeer)"])
@@ -138,11 +141,12 @@ actor MuxedConnection {
     }
 
     /// Encrypts and queues everything the session wants to send.
-    private func flush() {
+    func flush() {
         // Events caused by our own calls (closeWrite after the peer's FIN closes the stream).
         for event in session.takeEvents() { handle(event) }
         let bytes = session.takeOutput()
         guard !bytes.isEmpty else { return }
+        lastActivity = .now
         do { output.yield(try transport.encrypt(bytes)) } catch {
             logger.error("Noise nonces exhausted; closing the connection", metadata: ["peer": "\(remotePeer)"])
             terminate()
@@ -185,65 +189,7 @@ actor MuxedConnection {
 
     // MARK: Streams
 
-    /// Opens a stream and negotiates one of `protocols` on it.
-    func openStream(protocols: [String]) async throws -> LibP2PStream {
-        guard !closed else { throw LibP2PError.connectionClosed }
-        let id = try session.openStream()
-        streams[id] = StreamState()
-        flush()
-        var dialer = MultistreamDialer(protocols: protocols)
-        try await write(stream: id, dialer.start())
-        while true {
-            guard let bytes = try await read(stream: id, maxBytes: 4096) else {
-                throw LibP2PError.protocolNotSupported("the peer closed the stream during negotiation")
-            }
-            switch try dialer.receive(bytes) {
-            case .needMore(let send):
-                if !send.isEmpty { try await write(stream: id, send) }
-            case .agreed(let agreed, let send, let remainder):
-                if !send.isEmpty { try await write(stream: id, send) }
-                unread(remainder, stream: id)
-                return LibP2PStream(protocolID: agreed, remotePeer: remotePeer, connection: self, id: id)
-            case .failed(let error, let send):
-                if !send.isEmpty { try? await write(stream: id, send) }
-                reset(stream: id)
-                throw LibP2PError.protocolNotSupported("\(protocols.joined(separator: ", ")): \(error)")
-            }
-        }
-    }
-
-    /// Negotiates the protocol of an inbound stream and hands it to its handler.
-    private func serveInbound(_ id: YamuxStreamID) async {
-        guard let swarm else { return reset(stream: id) }
-        var listener = MultistreamListener(supported: await swarm.handledProtocols)
-        do {
-            while true {
-                guard let bytes = try await read(stream: id, maxBytes: 4096) else { return }
-                switch try listener.receive(bytes) {
-                case .needMore(let send):
-                    if !send.isEmpty { try await write(stream: id, send) }
-                case .agreed(let agreed, let send, let remainder):
-                    if !send.isEmpty { try await write(stream: id, send) }
-                    unread(remainder, stream: id)
-                    let stream = LibP2PStream(protocolID: agreed, remotePeer: remotePeer, connection: self, id: id)
-                    switch agreed {
-                    case Identify.protocolID: await swarm.serveIdentify(stream, observed: remoteAddress)
-                    case Identify.pushProtocolID: await swarm.receiveIdentifyPush(stream)
-                    default: await swarm.handler(for: agreed)?(stream)
-                    }
-                    return
-                case .failed(_, let send):
-                    if !send.isEmpty { try await write(stream: id, send) }
-                    try? closeWrite(stream: id)
-                    return
-                }
-            }
-        } catch {
-            reset(stream: id)
-        }
-    }
-
-    private func unread(_ bytes: [UInt8], stream id: YamuxStreamID) {
+    func unread(_ bytes: [UInt8], stream id: YamuxStreamID) {
         guard !bytes.isEmpty else { return }
         streams[id]?.inbound.insert(contentsOf: bytes, at: 0)
     }

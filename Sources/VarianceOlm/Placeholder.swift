@@ -1,0 +1,1 @@
+// Olm: being written (issue 4).
