@@ -3,13 +3,13 @@ SHELL := /bin/bash
 export PATH := $(PATH):/opt/swift/usr/bin
 
 # Debian packages the build needs (DESIGN.md). Later issues add to this list.
-APT_PACKAGES := libsodium-dev libedit-dev libsqlite3-dev pkg-config jq build-essential libgmp-dev python3-venv
+APT_PACKAGES := libsodium-dev libedit-dev libsqlite3-dev pkg-config jq build-essential libgmp-dev python3-venv libolm-dev
 SWIFT_TEST_FLAGS ?=
 
 .PHONY: all deps build build-release interop-venv test demo bench fuzz clean
 
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := fuzz-rpc fuzz-multistream fuzz-multiaddr fuzz-noise fuzz-yamux
+FUZZ_TARGETS := fuzz-rpc fuzz-multistream fuzz-multiaddr fuzz-noise fuzz-yamux fuzz-olm
 
 all: build
 

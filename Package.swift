@@ -117,6 +117,7 @@ let package = Package(
         .executableTarget(name: "fuzz-multiaddr", dependencies: ["LibP2PCore"]),
         .executableTarget(name: "fuzz-noise", dependencies: ["LibP2PNoise"]),
         .executableTarget(name: "fuzz-yamux", dependencies: ["LibP2PYamux"]),
+        .executableTarget(name: "fuzz-olm", dependencies: ["VarianceOlm"]),
 
         // Tests.
         .testTarget(name: "VarianceRPCTests", dependencies: ["VarianceRPC"]),

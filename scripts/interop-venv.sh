@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Creates or updates .venv-interop, the virtualenv of the Python interop peers
 # (py-libp2p 0.8.1, see Tests/Interop/requirements.txt), idempotently:
-#   - checks the Debian packages the sdists need (build-essential, libgmp-dev): installs them
+#   - checks the Debian packages the sdists need (build-essential, libgmp-dev; libolm-dev for
+#     python-olm): installs them
 #     as root, otherwise prints the apt-get command and fails;
 #   - python3 -m venv .venv-interop (if missing or broken);
 #   - pip install -r Tests/Interop/requirements.txt, skipped when the requirements have not
@@ -15,9 +16,9 @@ requirements="$root/Tests/Interop/requirements.txt"
 stamp="$venv/.requirements.sha256"
 python="${PYTHON:-python3}"
 
-# 1. Debian packages for the sdists libp2p builds.
+# 1. Debian packages for the sdists libp2p and python-olm build.
 missing=""
-for p in build-essential libgmp-dev; do
+for p in build-essential libgmp-dev libolm-dev; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
 if [ -n "$missing" ]; then

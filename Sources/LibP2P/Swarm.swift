@@ -20,16 +20,20 @@ public actor Swarm {
     private let group: any EventLoopGroup
     private var handlers: [String: StreamHandler] = [:]
     private var listeners: [(address: Multiaddr, channel: any Channel)] = []
-    private var connections: [PeerID: [MuxedConnection]] = [:]
+    var connections: [PeerID: [MuxedConnection]] = [:]
     private var pendingHandshakes = 0
     private var pendingDials: [PeerID: Task<PeerID, any Error>] = [:]
-    private var identified: [PeerID: Identify.Info] = [:]
-    private var latencies: [PeerID: Duration] = [:]
-    private var connectionTasks: [ObjectIdentifier: Task<Void, Never>] = [:]
-    private let eventContinuation: AsyncStream<SwarmEvent>.Continuation
+    /// What Identify (and identify push) told us, per connected peer.
+    var identified: [PeerID: Identify.Info] = [:]
+    var latencies: [PeerID: Duration] = [:]
+    let eventContinuation: AsyncStream<SwarmEvent>.Continuation
+    /// Whether our protocols or addresses changed since the last identify push began.
+    var pushPending = false
+    /// The task sending identify pushes, while one runs (one at a time).
+    var pushTask: Task<Void, Never>?
     /// Connection events. Bounded: the oldest are dropped if nobody reads.
     public nonisolated let events: AsyncStream<SwarmEvent>
-    private var closed = false
+    private(set) var closed = false
 
     public init(
         identity: Curve25519.Signing.PrivateKey, configuration: SwarmConfiguration = SwarmConfiguration(),
@@ -46,9 +50,12 @@ public actor Swarm {
 
     // MARK: Protocols
 
-    /// Registers the handler for inbound streams of `protocolID`.
+    /// Registers the handler for inbound streams of `protocolID`. Connected peers hear
+    /// of a new protocol by identify push.
     public func handle(_ protocolID: String, _ handler: @escaping StreamHandler) {
+        let isNew = handlers[protocolID] == nil
         handlers[protocolID] = handler
+        if isNew { schedulePush() }
     }
 
     /// The protocols we answer, for Identify.
@@ -80,6 +87,7 @@ public actor Swarm {
         let bound = try TCPAddress.multiaddr(of: server.channel.localAddress)
         listeners.append((bound, server.channel))
         eventContinuation.yield(.listening(bound))
+        schedulePush()
         Task {
             do {
                 try await server.executeThenClose { inbound in
@@ -101,7 +109,9 @@ public actor Swarm {
         guard !closed, pendingHandshakes < configuration.maxPendingHandshakes, connectionCount < configuration.maxConnections
         else {
             logger.debug("Refusing an inbound connection at the limit")
-            channel.channel.close(promise: nil)
+            // Through executeThenClose, which finishes the writer: dropping an unfinished
+            // NIOAsyncChannel writer is a fatal error in NIO (it crashed the process).
+            Task { try? await channel.executeThenClose { _, _ in } }
             return
         }
         start(channel, role: .listener, expectedPeer: nil, upgraded: nil)
@@ -157,10 +167,7 @@ public actor Swarm {
         upgraded: CheckedContinuation<PeerID, any Error>?
     ) {
         pendingHandshakes += 1
-        let task = Task {
-            await self.run(channel, role: role, expectedPeer: expectedPeer, upgraded: upgraded)
-        }
-        _ = task
+        Task { await self.run(channel, role: role, expectedPeer: expectedPeer, upgraded: upgraded) }
     }
 
     /// Runs one connection from the first byte to the close.
@@ -196,7 +203,13 @@ public actor Swarm {
                 upgraded?.resume(returning: result.remotePeer)
                 resumed = true
                 Task { await self.identify(over: connection) }
-                let writer = Task { await connection.writeFrames(to: outbound) }
+                let writer = Task {
+                    await connection.writeFrames(to: outbound)
+                    // The connection is over (its last frame, GoAway, is written): close the
+                    // socket, which also ends the read loop below if the peer stays silent.
+                    channel.channel.close(promise: nil)
+                }
+                let idleness = Task { await connection.closeWhenIdle() }
                 await connection.receive(plaintext: result.muxerBytes)
                 do {
                     while let chunk = try await reader.next() {
@@ -206,6 +219,7 @@ public actor Swarm {
                 } catch {
                     logger.debug("Connection read failed", metadata: ["peer": "\(result.remotePeer)", "error": "\(error)"])
                 }
+                idleness.cancel()
                 await connection.socketEnded()
                 await writer.value
                 await self.unregister(connection)
@@ -239,74 +253,6 @@ public actor Swarm {
         }
     }
 
-    // MARK: Streams
-
-    /// Opens a stream to a connected peer and negotiates the first of `protocols` it speaks.
-    public func newStream(to peer: PeerID, protocols: [String]) async throws -> LibP2PStream {
-        guard let connection = connections[peer]?.first else { throw LibP2PError.connectionClosed }
-        return try await connection.openStream(protocols: protocols)
-    }
-
-    /// Sends `count` pings to a connected peer; records the median as its latency.
-    public func ping(_ peer: PeerID, count: Int = 1) async throws -> [Duration] {
-        let stream = try await newStream(to: peer, protocols: [Ping.protocolID])
-        let rtts = try await Ping.run(stream, count: count)
-        if let median = rtts.sorted().dropFirst(rtts.count / 2).first { latencies[peer] = median }
-        return rtts
-    }
-
-    /// Asks the peer who it is; stores the answer.
-    private func identify(over connection: MuxedConnection) async {
-        var stream: LibP2PStream?
-        do {
-            let opened = try await connection.openStream(protocols: [Identify.protocolID])
-            stream = opened
-            let bytes = try await opened.readLengthPrefixed(maxLength: Identify.maxMessageBytes)
-            if let bytes {
-                let info = try Identify.decode(bytes, from: connection.remotePeer)
-                identified[connection.remotePeer] = info
-                eventContinuation.yield(.peerIdentified(connection.remotePeer))
-            }
-            // We never write on this stream: close our side, or it stays half-open (a yamux
-            // stream slot) for the life of the connection.
-            try? await opened.closeWrite()
-        } catch {
-            await stream?.reset()
-            logger.debug("Identify failed", metadata: ["peer": "\(connection.remotePeer)", "error": "\(error)"])
-        }
-    }
-
-    /// Answers an inbound identify request on `stream`.
-    func serveIdentify(_ stream: LibP2PStream, observed: Multiaddr?) async {
-        let message = Identify.message(
-            publicKey: LibP2PPublicKey(ed25519: Array(identity.publicKey.rawRepresentation)),
-            agent: configuration.agentVersion, protocols: supportedProtocols, listenAddresses: listenAddresses,
-            observed: observed)
-        do {
-            try await stream.writeLengthPrefixed(try message.serializedBytes())
-            try await stream.closeWrite()
-        } catch {
-            await stream.reset()
-        }
-    }
-
-    /// Takes an identify push.
-    func receiveIdentifyPush(_ stream: LibP2PStream) async {
-        do {
-            if let bytes = try await stream.readLengthPrefixed(maxLength: Identify.maxMessageBytes) {
-                identified[stream.remotePeer] = try Identify.decode(bytes, from: stream.remotePeer)
-            }
-            // A push gets no answer, but our side must close (go-libp2p does too), or every
-            // push leaves a half-open stream counted against maxStreamsPerConnection.
-            try await stream.closeWrite()
-        } catch {
-            await stream.reset()
-        }
-    }
-
-    /// What we know of a peer, from Identify.
-    public func info(of peer: PeerID) -> Identify.Info? { identified[peer] }
-
     /// Connected peers with what we know of them.
     public var peers: [PeerSnapshot] {
         connections.map { peer, list in
@@ -322,6 +268,9 @@ public actor Swarm {
 
     public func isConnected(to peer: PeerID) -> Bool { connections[peer]?.isEmpty == false }
 
+    /// Connections still handshaking, inbound and outbound (for tests and diagnostics).
+    var pendingHandshakeCount: Int { pendingHandshakes }
+
     /// Stream states held across all connections (for tests: streams must not leak).
     func streamStateCount() async -> Int {
         var total = 0
@@ -336,12 +285,5 @@ public actor Swarm {
         listeners = []
         for list in connections.values { for connection in list { await connection.close() } }
         eventContinuation.finish()
-    }
-}
-
-extension Duration {
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -55,8 +55,8 @@ from libp2p.io.utils import read_exactly
 from libp2p.network.config import ConnectionConfig
 from libp2p.network.stream.exceptions import StreamEOF
 from libp2p.peer.peerinfo import info_from_p2p_addr
-from libp2p.rcmgr import new_resource_manager
 from libp2p.rcmgr.connection_limits import ConnectionLimits
+from libp2p.rcmgr.manager import ResourceManager
 from libp2p.security.noise.transport import PROTOCOL_ID as NOISE_ID
 from libp2p.security.noise.transport import Transport as NoiseTransport
 from libp2p.stream_muxer.yamux.yamux import PROTOCOL_ID as YAMUX_ID
@@ -86,7 +86,9 @@ def make_host() -> Any:
     # The benchmark opens and closes hundreds of connections from a few peers; the default
     # limits (3 or 8 per peer, pruning above 200) are for a node on the open network.
     # Connections closing in the background still count (py-libp2p forgets one 0.1-0.2 s
-    # after its close starts), so the per-peer limits are raised; nothing else changes.
+    # after its close starts), so the per-peer limits are raised, and the resource
+    # manager's per-peer rate limit (10 new connections/s, bursts of 50) is off; otherwise
+    # new_resource_manager's defaults.
     config = ConnectionConfig(max_connections=4096, high_watermark=4096, low_watermark=0,
                               min_connections=0, max_connections_per_peer=4096)
     limits = ConnectionLimits(
@@ -98,7 +100,8 @@ def make_host() -> Any:
         muxer_opt={TProtocol(YAMUX_ID): Yamux},
         listen_addrs=[multiaddr.Multiaddr(LISTEN)],
         connection_config=config,
-        resource_manager=new_resource_manager(connection_limits=limits),
+        resource_manager=ResourceManager(
+            connection_limits=limits, enable_memory_pooling=True, enable_rate_limiting=False),
     )
 
 

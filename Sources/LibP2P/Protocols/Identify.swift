@@ -9,6 +9,8 @@ public enum Identify {
     public static let protocolVersion = "ipfs/0.1.0"
     /// The largest Identify message accepted.
     static let maxMessageBytes = 64 * 1024
+    /// How long one identify exchange or push may take; the stream is reset after it.
+    static let exchangeTimeout: Duration = .seconds(10)
 
     /// What we learned about a peer.
     public struct Info: Sendable, Equatable {
@@ -34,7 +36,14 @@ public enum Identify {
     }
 
     /// Decodes an Identify message and checks that its key is the peer's.
-    static func decode(_ bytes: [UInt8], from peer: PeerID) throws -> Info {
+    ///
+    /// - Parameters:
+    ///   - bytes: The message.
+    ///   - peer: Who sent it.
+    ///   - base: For a push, what we knew before: fields the push carries replace its
+    ///     values, absent ones (unset strings, empty lists) keep them. Nil for an answer
+    ///     to our request, where absent fields are empty.
+    static func decode(_ bytes: [UInt8], from peer: PeerID, updating base: Info? = nil) throws -> Info {
         let message: Libp2p_Identify_Identify
         do { message = try Libp2p_Identify_Identify(serializedBytes: bytes) } catch {
             throw LibP2PError.protocolViolation("the identify message is not valid protobuf")
@@ -45,10 +54,17 @@ public enum Identify {
                 throw LibP2PError.protocolViolation("the identify message carries a key that is not the peer's")
             }
         }
-        return Info(
-            agentVersion: message.agentVersion, protocolVersion: message.protocolVersion,
-            protocols: Array(message.protocols.prefix(256)),
-            listenAddresses: message.listenAddrs.prefix(64).compactMap { try? Multiaddr(bytes: Array($0)) },
-            observedAddress: message.hasObservedAddr ? try? Multiaddr(bytes: Array(message.observedAddr)) : nil)
+        let replaceAll = base == nil
+        var info = base ?? Info(agentVersion: "", protocolVersion: "", protocols: [], listenAddresses: [])
+        if replaceAll || message.hasAgentVersion { info.agentVersion = message.agentVersion }
+        if replaceAll || message.hasProtocolVersion { info.protocolVersion = message.protocolVersion }
+        if replaceAll || !message.protocols.isEmpty { info.protocols = Array(message.protocols.prefix(256)) }
+        if replaceAll || !message.listenAddrs.isEmpty {
+            info.listenAddresses = message.listenAddrs.prefix(64).compactMap { try? Multiaddr(bytes: Array($0)) }
+        }
+        if replaceAll || message.hasObservedAddr {
+            info.observedAddress = message.hasObservedAddr ? try? Multiaddr(bytes: Array(message.observedAddr)) : nil
+        }
+        return info
     }
 }

@@ -1,1 +1,0 @@
-// Olm: being written (issue 4).
