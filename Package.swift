@@ -136,8 +136,10 @@ let package = Package(
         .testTarget(
             name: "LibP2PTests",
             dependencies: [
-                "LibP2P", "LibP2PCore", .product(name: "Crypto", package: "swift-crypto"),
+                "LibP2P", "LibP2PCore", "LibP2PNoise", "LibP2PYamux", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "VarianceIdentityTests", dependencies: ["VarianceIdentity"], resources: [.copy("../Vectors")]),

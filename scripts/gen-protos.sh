@@ -15,3 +15,10 @@ rm -f "$out"/*.pb.swift
 protoc --plugin=protoc-gen-swift="$plugin" --swift_opt=Visibility=Public --swift_out="$out" \
   -I protos/libp2p protos/libp2p/*.proto
 ls "$out"
+# Variance's own protocols (protos/variance) into VarianceProtos.
+out=Sources/VarianceProtos
+mkdir -p "$out"
+rm -f "$out"/*.pb.swift
+protoc --plugin=protoc-gen-swift="$plugin" --swift_opt=Visibility=Public --swift_out="$out" \
+  -I protos/variance protos/variance/*.proto
+ls "$out"

@@ -92,7 +92,7 @@ public actor Swarm {
             do {
                 try await server.executeThenClose { inbound in
                     for try await connection in inbound {
-                        await self.accept(connection)
+                        self.accept(connection)
                     }
                 }
             } catch {

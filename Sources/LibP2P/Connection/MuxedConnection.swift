@@ -196,15 +196,17 @@ actor MuxedConnection {
 
     func read(stream id: YamuxStreamID, maxBytes: Int) async throws -> [UInt8]? {
         while true {
-            guard let state = streams[id] else { throw LibP2PError.streamReset }
-            if !state.inbound.isEmpty {
-                let count = min(maxBytes, state.inbound.count)
-                let bytes = Array(state.inbound.prefix(count))
-                streams[id]!.inbound.removeFirst(count)
+            guard let available = streams[id]?.inbound.count else { throw LibP2PError.streamReset }
+            if available > 0 {
+                // In place, without a copy of the state: holding one (`let state = streams[id]`)
+                // made the deque shared, so removeFirst copied it whole on every read.
+                let count = min(maxBytes, available)
+                let bytes = streams[id]!.inbound.takeFirst(count)
                 session.consumed(stream: id, bytes: count)
                 flush()
                 return bytes
             }
+            let state = streams[id]!
             if state.reset { throw LibP2PError.streamReset }
             if state.remoteClosed {
                 if state.finished { streams[id] = nil } else { streams[id]!.endSeen = true }
@@ -292,5 +294,22 @@ actor MuxedConnection {
         wakeWriters(id)
         streams[id] = nil
         flush()
+    }
+}
+
+extension Deque<UInt8> {
+    /// Removes and returns the first `count` bytes (at most `self.count`), copied a segment at
+    /// a time. (`Array(prefix(count))` goes through `Slice<Deque>`, one byte at a time.)
+    mutating func takeFirst(_ count: Int) -> [UInt8] {
+        let count = Swift.min(count, self.count)
+        let bytes: [UInt8]
+        if count == self.count {
+            bytes = Array(self)
+            removeAll(keepingCapacity: true)
+            return bytes
+        }
+        bytes = withContiguousStorageIfAvailable { Array($0.prefix(count)) } ?? Array(prefix(count))
+        removeFirst(count)
+        return bytes
     }
 }

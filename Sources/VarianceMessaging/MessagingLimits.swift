@@ -1,0 +1,32 @@
+/// The bounds every decoder here enforces. Input beyond a bound is refused with
+/// ``MessagingError/tooLarge(_:)`` before it is decoded further.
+public enum MessagingLimits {
+    /// An encoded ``SignedIdentityRecord``.
+    public static let maxIdentityRecordBytes = 8 * 1024
+    /// A `did:key` string.
+    public static let maxDIDBytes = 128
+    /// A username, UTF-8.
+    public static let maxUsernameBytes = 64
+    /// One-time keys offered in a record.
+    public static let maxOfferedOneTimeKeys = 32
+    /// Peer IDs in a record (at least one).
+    public static let maxPeerIDs = 8
+    /// A binary peer ID.
+    public static let maxPeerIDBytes = 64
+    /// An Olm key id.
+    public static let maxKeyIDBytes = 16
+    /// A text body, UTF-8.
+    public static let maxTextBodyBytes = 64 * 1024
+    /// A message id (ULID) or reply-to id.
+    public static let maxMessageIDBytes = 64
+    /// Ids in one receipt.
+    public static let maxReceiptIDs = 256
+    /// An encoded ``Content`` (the Olm plaintext).
+    public static let maxContentBytes = 72 * 1024
+    /// An encoded ``Envelope``.
+    public static let maxEnvelopeBytes = 96 * 1024
+    /// An envelope id.
+    public static let envelopeIDBytes = 16
+    /// An encoded ``Ack``, key request or key response.
+    public static let maxControlMessageBytes = 16 * 1024
+}
