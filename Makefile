@@ -9,7 +9,7 @@ SWIFT_TEST_FLAGS ?=
 .PHONY: all deps build build-release interop-venv test demo bench fuzz clean
 
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := fuzz-rpc fuzz-multistream fuzz-multiaddr fuzz-noise fuzz-yamux fuzz-olm
+FUZZ_TARGETS := fuzz-rpc fuzz-multistream fuzz-multiaddr fuzz-noise fuzz-yamux fuzz-olm fuzz-messaging
 
 all: build
 

@@ -59,6 +59,14 @@ let package = Package(
         ),
         .target(name: "VarianceRPC", resources: [.embedInCode("Resources/openrpc.json")]),
         .target(
+            name: "VarianceMessaging",
+            dependencies: [
+                "VarianceOlm", "VarianceIdentity", "LibP2PCore", "VarianceProtos",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "VarianceProtos", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(
             name: "VarianceIdentity",
             dependencies: ["CSodium", "LibP2PCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
@@ -118,6 +126,7 @@ let package = Package(
         .executableTarget(name: "fuzz-noise", dependencies: ["LibP2PNoise"]),
         .executableTarget(name: "fuzz-yamux", dependencies: ["LibP2PYamux"]),
         .executableTarget(name: "fuzz-olm", dependencies: ["VarianceOlm"]),
+        .executableTarget(name: "fuzz-messaging", dependencies: ["VarianceMessaging"]),
 
         // Tests.
         .testTarget(name: "VarianceRPCTests", dependencies: ["VarianceRPC"]),
@@ -132,6 +141,12 @@ let package = Package(
         .testTarget(
             name: "VarianceOlmTests",
             dependencies: ["VarianceOlm", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .testTarget(
+            name: "VarianceMessagingTests",
+            dependencies: [
+                "VarianceMessaging", "VarianceOlm", "VarianceIdentity", .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .testTarget(
             name: "LibP2PTests",

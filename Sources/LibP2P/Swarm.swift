@@ -167,13 +167,16 @@ public actor Swarm {
         upgraded: CheckedContinuation<PeerID, any Error>?
     ) {
         pendingHandshakes += 1
-        Task { await self.run(channel, role: role, expectedPeer: expectedPeer, upgraded: upgraded) }
+        let executor = EventLoopTaskExecutor(channel.channel.eventLoop)
+        Task(executorPreference: executor) {
+            await self.run(channel, role: role, expectedPeer: expectedPeer, upgraded: upgraded, executor: executor)
+        }
     }
 
     /// Runs one connection from the first byte to the close.
     private nonisolated func run(
         _ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, role: Upgrader.Role, expectedPeer: PeerID?,
-        upgraded: CheckedContinuation<PeerID, any Error>?
+        upgraded: CheckedContinuation<PeerID, any Error>?, executor: EventLoopTaskExecutor
     ) async {
         let remoteAddress = try? TCPAddress.multiaddr(of: channel.channel.remoteAddress)
         let timeout = channel.channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(configuration.handshakeTimeout.nanoseconds))) {
@@ -196,20 +199,21 @@ public actor Swarm {
                 reader.removeBudget()
                 let connection = MuxedConnection(
                     remotePeer: result.remotePeer, remoteAddress: remoteAddress, isDialer: role == .dialer,
-                    transport: result.transport, swarm: self, configuration: configuration, logger: logger)
+                    transport: result.transport, swarm: self, configuration: configuration, logger: logger,
+                    executor: executor)
                 guard await self.register(connection) else {
                     throw LibP2PError.limitReached("connections to \(result.remotePeer)")
                 }
                 upgraded?.resume(returning: result.remotePeer)
                 resumed = true
-                Task { await self.identify(over: connection) }
-                let writer = Task {
+                Task(executorPreference: executor) { await self.identify(over: connection) }
+                let writer = Task(executorPreference: executor) {
                     await connection.writeFrames(to: outbound)
                     // The connection is over (its last frame, GoAway, is written): close the
                     // socket, which also ends the read loop below if the peer stays silent.
                     channel.channel.close(promise: nil)
                 }
-                let idleness = Task { await connection.closeWhenIdle() }
+                let idleness = Task(executorPreference: executor) { await connection.closeWhenIdle() }
                 await connection.receive(plaintext: result.muxerBytes)
                 do {
                     while let chunk = try await reader.next() {

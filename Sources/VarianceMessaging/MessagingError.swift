@@ -14,6 +14,8 @@ public enum MessagingError: Error, Sendable, Equatable {
     case didMismatch
     /// The envelope's sender DID or Olm identity key is not the verified contact's.
     case senderMismatch
+    /// The envelope is addressed to another DID.
+    case wrongRecipient
     /// The Olm layer refused the message (replay, tampering, unknown one-time key, ...).
     case olm(OlmError)
     /// A normal (type 1) message that no session with this contact decrypts.

@@ -1,0 +1,37 @@
+/// One message of the direct-message protocol as the two people see it: the plaintext
+/// carried inside Olm (`Content` in `protos/variance/dm.proto`).
+public struct DirectMessage: Sendable, Hashable {
+    /// The message id (a ULID, 1...``MessagingLimits/maxMessageIDBytes`` bytes), chosen by the
+    /// sender; the receiver deduplicates by it.
+    public var id: String
+    /// The sender's clock when sent, Unix milliseconds.
+    public var sentAtMs: UInt64
+    /// What it says.
+    public var content: Content
+
+    public init(id: String, sentAtMs: UInt64, content: Content) {
+        self.id = id
+        self.sentAtMs = sentAtMs
+        self.content = content
+    }
+}
+
+/// The kinds of direct-message content (the `body` oneof of `Content`). Fields 100...199 of
+/// the protobuf are reserved for call signalling.
+public enum Content: Sendable, Hashable {
+    /// A text message, possibly answering the message `replyTo`.
+    case text(body: String, replyTo: String?)
+    /// "These messages reached my device."
+    case deliveryReceipt(ids: [String])
+    /// "I have read everything up to and including `upTo`, and these `ids`."
+    case readReceipt(upTo: String?, ids: [String])
+    /// The sender started or stopped typing.
+    case typing(active: Bool)
+    /// The sender's presence; `lastSeenMs` in Unix milliseconds when known.
+    case presence(PresenceStatus, lastSeenMs: UInt64?)
+}
+
+/// A presence status.
+public enum PresenceStatus: Int, Sendable, Hashable, CaseIterable {
+    case unspecified = 0, online = 1, away = 2, busy = 3, offline = 4
+}

@@ -1,0 +1,187 @@
+"""variance_client against the real engine binary (see conftest.py for which)."""
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import CLIENT_DIR
+from variance_client import (
+    CRYPTO_FAILURE, INVALID_PARAMS, METHOD_NOT_FOUND, NO_IDENTITY, Engine, EngineClosed,
+    EngineFailed, RPCError)
+
+PASSPHRASE = "correct horse battery staple"
+TIMEOUT = 60
+
+
+async def next_matching(events, predicate, timeout=TIMEOUT):
+    """The first notification from `events` that satisfies `predicate`."""
+    async def scan():
+        async for event in events:
+            if predicate(event):
+                return event
+        raise AssertionError("the engine's output ended first")
+    return await asyncio.wait_for(scan(), timeout)
+
+
+async def test_identity_create_and_show(engine_path, tmp_path):
+    async with Engine.spawn(engine_path, tmp_path / "alice") as engine:
+        assert engine.ready_params["identity"] == "none"
+        info = await engine.engine_info()
+        assert info["identity"] == "none" and info["dataDir"] == str(tmp_path / "alice")
+        created = await engine.identity_create(username="alice")
+        assert created["did"].startswith("did:key:z6Mk")
+        assert len(created["mnemonic"]) == 24
+        shown = await engine.identity_show()
+        assert (shown["did"], shown["peerId"], shown["username"]) == (
+            created["did"], created["peerId"], "alice")
+        assert shown["fingerprint"] and shown["createdAt"].endswith("Z")
+    assert engine.returncode == 0
+    # The identity outlives the process; without a passphrase it is ready at once.
+    async with Engine.spawn(engine_path, tmp_path / "alice") as engine:
+        assert engine.ready_params["identity"] == "ready"
+        assert (await engine.identity_show())["did"] == created["did"]
+
+
+async def test_errors_raise_rpcerror_with_code(engine_path, tmp_path):
+    async with Engine.spawn(engine_path, tmp_path / "d") as engine:
+        with pytest.raises(RPCError) as e:
+            await engine.identity_show()
+        assert e.value.code == NO_IDENTITY and e.value.method == "identity.show"
+        assert "identity.create" in e.value.message  # a sentence a person can act on
+        with pytest.raises(RPCError) as e:
+            await engine.call("no.such.method")
+        assert e.value.code == METHOD_NOT_FOUND and "no.such.method" in e.value.message
+        with pytest.raises(RPCError) as e:
+            await engine.identity_create(username="Not A Valid Username!")
+        assert e.value.code == INVALID_PARAMS and e.value.data["field"] == "username"
+        await engine.identity_create(passphrase=PASSPHRASE)
+    async with Engine.spawn(engine_path, tmp_path / "d") as engine:
+        assert engine.ready_params["identity"] == "locked"
+        with pytest.raises(RPCError) as e:
+            await engine.identity_unlock(passphrase="wrong")
+        assert e.value.code == CRYPTO_FAILURE
+        # The connection is still good after errors.
+        assert (await engine.identity_unlock(passphrase=PASSPHRASE))["did"]
+
+
+async def test_concurrent_calls_get_their_own_answers(engine_path, tmp_path):
+    async with Engine.spawn(engine_path, tmp_path / "d") as engine:
+        results = await asyncio.gather(
+            *[engine.engine_info() for _ in range(20)],
+            engine.call("no.such.method"), return_exceptions=True)
+        assert all(r["dataDir"] == str(tmp_path / "d") for r in results[:20])
+        assert isinstance(results[20], RPCError)
+
+
+async def test_events_resume_after_restart(engine_path, tmp_path):
+    data = tmp_path / "bob"
+    async with Engine.spawn(engine_path, data) as engine:
+        did = (await engine.identity_create(username="bob", passphrase=PASSPHRASE))["did"]
+        first = await next_matching(engine.events(after=0), lambda e: True)
+        assert (first.method, first.seq, first["did"], first["state"]) == (
+            "identity.changed", 1, did, "ready")
+        last_seen = first.seq
+    async with Engine.spawn(engine_path, data) as engine:
+        assert engine.ready_params["identity"] == "locked"
+        await engine.identity_unlock(passphrase=PASSPHRASE)
+        # Everything after the last seq the frontend handled: the unlock, nothing else.
+        missed = [e async for e in engine.events(after=last_seen, follow=False)]
+        assert [(e.method, e.seq, e["did"], e["state"]) for e in missed] == [
+            ("identity.changed", 2, did, "ready")]
+        # Following: the same event first, then live ones.
+        events = engine.events(after=last_seen)
+        assert (await asyncio.wait_for(anext(events), TIMEOUT)).seq == 2
+        await events.aclose()
+    assert engine.returncode == 0
+
+
+async def test_events_started_while_locked_fill_the_gap(engine_path, tmp_path):
+    data = tmp_path / "carol"
+    async with Engine.spawn(engine_path, data) as engine:
+        await engine.identity_create(passphrase=PASSPHRASE)
+    async with Engine.spawn(engine_path, data) as engine:
+        # Locked: nothing can be replayed yet, so the iterator waits for a live event...
+        refused = asyncio.Event()
+        replay = engine.events_replay
+
+        async def observed_replay(**params):
+            try:
+                return await replay(**params)
+            except RPCError as e:
+                if e.code == NO_IDENTITY:
+                    refused.set()
+                raise
+
+        engine.events_replay = observed_replay
+        events = engine.events(after=0)
+        first = asyncio.ensure_future(anext(events))
+        await asyncio.wait_for(refused.wait(), TIMEOUT)
+        await engine.identity_unlock(passphrase=PASSPHRASE)
+        # ...and then brings seq 1 from the database before the live seq 2, once each.
+        seqs = [(await asyncio.wait_for(first, TIMEOUT)).seq,
+                (await asyncio.wait_for(anext(events), TIMEOUT)).seq]
+        assert seqs == [1, 2]
+        await events.aclose()
+
+
+async def test_two_engines_connect_and_see_node_status(engine_path, tmp_path):
+    async with Engine.spawn(engine_path, tmp_path / "alice", "--listen", "/ip4/127.0.0.1/tcp/0") as alice, \
+            Engine.spawn(engine_path, tmp_path / "bob") as bob:
+        await alice.identity_create(username="alice")
+        bob_id = await bob.identity_create(username="bob")
+        alice_events = alice.events(after=alice.last_seq, kinds=["node.status"])
+        bob_events = bob.events(after=bob.last_seq, kinds=["node.status"])
+        status = await alice.node_status()
+        assert status["listenAddrs"], status
+        address = f"{status['listenAddrs'][0]}/p2p/{status['peerId']}"
+
+        connected = await bob.node_connect(multiaddr=address)
+        assert connected["peerId"] == status["peerId"]
+
+        seen_by_alice, seen_by_bob = await asyncio.gather(
+            next_matching(alice_events, lambda e: e["connectedPeers"] >= 1),
+            next_matching(bob_events, lambda e: e["connectedPeers"] >= 1))
+        assert seen_by_alice.method == seen_by_bob.method == "node.status"
+        assert seen_by_alice["peerId"] == status["peerId"]
+        assert seen_by_bob["peerId"] == bob_id["peerId"]
+        peers = (await bob.node_peers())["peers"]
+        assert status["peerId"] in [p["peerId"] for p in peers]
+        await alice_events.aclose()
+        await bob_events.aclose()
+
+
+async def test_engine_failed_and_bad_arguments_raise_enginefailed(engine_path, tmp_path):
+    config = tmp_path / "bad.yaml"
+    config.write_text("listen: [[[\n")
+    with pytest.raises(EngineFailed) as e:
+        await Engine.spawn(engine_path, tmp_path / "d", "--config", str(config))
+    assert "YAML" in e.value.reason and e.value.returncode not in (None, 0)
+    with pytest.raises(EngineFailed) as e:
+        await Engine.spawn(engine_path, tmp_path / "d", "--no-such-option",
+                           stderr=subprocess.DEVNULL)
+    assert e.value.returncode not in (None, 0)
+
+
+async def test_close_and_shutdown(engine_path, tmp_path):
+    engine = await Engine.spawn(engine_path, tmp_path / "d")
+    assert await engine.close() == 0
+    with pytest.raises(EngineClosed):
+        await engine.engine_info()
+    engine = await Engine.spawn(engine_path, tmp_path / "d")
+    assert await engine.engine_shutdown() == {}
+    assert await engine.close() == 0
+
+
+def test_echo_bot_example_runs(engine_path, tmp_path):
+    """The example runs as documented: it creates an identity and prints the event."""
+    result = subprocess.run(
+        [sys.executable, str(CLIENT_DIR / "examples" / "echo_bot.py"),
+         "--engine", str(engine_path), "--data-dir", str(tmp_path / "bot"), "--max-events", "1"],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(CLIENT_DIR)})
+    assert result.returncode == 0, result.stderr
+    assert "identity.changed" in result.stdout
