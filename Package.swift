@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "VarianceEngine",
             dependencies: [
-                "VarianceIdentity", "VarianceStorage", "LibP2P", "LibP2PCore",
+                "VarianceIdentity", "VarianceStorage", "LibP2P", "LibP2PCore", "VarianceMessaging", "VarianceOlm",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),

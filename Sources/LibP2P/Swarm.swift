@@ -199,8 +199,7 @@ public actor Swarm {
                 reader.removeBudget()
                 let connection = MuxedConnection(
                     remotePeer: result.remotePeer, remoteAddress: remoteAddress, isDialer: role == .dialer,
-                    transport: result.transport, swarm: self, configuration: configuration, logger: logger,
-                    executor: executor)
+                    transport: result.transport, swarm: self, configuration: configuration, logger: logger)
                 guard await self.register(connection) else {
                     throw LibP2PError.limitReached("connections to \(result.remotePeer)")
                 }

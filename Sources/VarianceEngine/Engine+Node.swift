@@ -15,6 +15,7 @@ extension Engine {
         let logger = self.logger
         let start = Task {
             let node = Swarm(identity: identity.nodeKey, configuration: SwarmConfiguration(), logger: logger)
+            await self.registerMessagingProtocols(on: node)
             for text in addresses {
                 do {
                     let bound = try await node.listen(on: try Multiaddr(text))
@@ -33,7 +34,10 @@ extension Engine {
             nodeEventsTask = Task { [weak self] in
                 for await event in events {
                     switch event {
-                    case .peerConnected, .peerDisconnected:
+                    case .peerConnected(let peer):
+                        await self?.nodeConnectivityChanged()
+                        await self?.flushOutbox(to: peer)
+                    case .peerDisconnected:
                         await self?.nodeConnectivityChanged()
                     default:
                         break

@@ -22,7 +22,7 @@ public actor Engine {
     private nonisolated let stateSnapshot: Mutex<(state: IdentityState, did: String?)>
     private let identityFile: IdentityFile
     let logger: Logger
-    private let clock: @Sendable () -> Int64
+    let clock: @Sendable () -> Int64
     private let encodeEvent: EventEncoder
     var identity: Identity?
     private var store: Store?
@@ -31,6 +31,10 @@ public actor Engine {
     var nodeEventsTask: Task<Void, Never>?
     var nodeStart: Task<Swarm, Never>?
     private var sweepTask: Task<Void, Never>?
+    /// The Olm account, session book and known records, loaded on first use.
+    var messaging: MessagingState?
+    /// Ids of messages being delivered now (so a retry never sends one twice at once).
+    var sending: Set<String> = []
     private let eventContinuation: AsyncStream<EventRecord>.Continuation
 
     /// Events as they are persisted. Bounded: if nobody reads, the oldest pushed copies
@@ -195,7 +199,7 @@ public actor Engine {
         return opened
     }
 
-    private func readyStore() throws(EngineError) -> Store {
+    func readyStore() throws(EngineError) -> Store {
         _ = try readyIdentity()
         return try openStore()
     }

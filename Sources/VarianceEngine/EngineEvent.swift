@@ -5,6 +5,10 @@ public enum EngineEvent: Sendable, Equatable {
     case identityChanged(did: String, state: IdentityState)
     /// Connectivity changed: a peer connected or disconnected.
     case nodeStatus(NodeStatus)
+    /// A direct message arrived (its conversation is the sender's DID).
+    case messageReceived(Message)
+    /// A sent message's status changed (`delivered`, ...).
+    case messageStatus(id: String, conversation: String, status: String)
 }
 
 /// An event as persisted: its sequence number, its wire name and its encoded params.

@@ -150,16 +150,26 @@ struct LibP2PCommand: ParsableCommand {
         let results = pairs.map { LibP2PPairResults(pair: $0) }
 
         /// Runs one command of `pair` and waits until the server has no connection left;
-        /// CPU ticks of both peers are read around both.
-        func run(_ r: LibP2PPairResults, _ command: String) throws -> (JSON, clientTicks: Int, serverTicks: Int, settled: Bool) {
+        /// CPU ticks of both peers are read around both. A command the client reports as
+        /// failed is recorded against the pair (and the run goes on); nil then.
+        func run(_ r: LibP2PPairResults, _ command: String) throws -> (JSON, clientTicks: Int, serverTicks: Int)? {
             let client = clients[r.pair.client]!
             let server = servers[r.pair.server]!
             let c0 = client.cpuTicks
             let s0 = server.cpuTicks
-            let answer = try client.command(command, timeoutNs: UInt64((timeout + 10) * 1e9))
-            let settled = try server.waitForNoConnections(timeoutNs: 15_000_000_000)
-            if !settled { r.notes.append("\(command.split(separator: " ").first ?? ""): connections still open on the server 15 s after the client finished") }
-            return (answer, client.cpuTicks - c0, server.cpuTicks - s0, settled)
+            let name = String(command.split(separator: " ").first ?? "")
+            var answer: JSON?
+            do {
+                answer = try client.command(command, timeoutNs: UInt64((timeout + 10) * 1e9))
+            } catch let error as PeerCommandError {
+                r.failedCommands.append("\(name): \(error.message)")
+                note("\(r.pair.label): \(name) failed: \(error.message)")
+            }
+            if try !server.waitForNoConnections(timeoutNs: 15_000_000_000) {
+                r.notes.append("\(name): connections still open on the server 15 s after the client finished")
+            }
+            guard let answer else { return nil }
+            return (answer, client.cpuTicks - c0, server.cpuTicks - s0)
         }
         func address(_ r: LibP2PPairResults) -> String { addresses[r.pair.server]! }
 
@@ -175,21 +185,25 @@ struct LibP2PCommand: ParsableCommand {
             let order = (0..<results.count).map { results[($0 + round) % results.count] }
             note("round \(round + 1)/\(rounds): \(setups) set-ups sequential and \(concurrency) in flight, \(pings) pings, \(bytes >> 20) MiB sink")
             for r in order {
-                let (a, ct, st, _) = try run(r, "setups \(address(r)) \(setups) 1")
-                r.sequential.append(SetupRound(a, clientTicks: ct, serverTicks: st))
+                if let (a, ct, st) = try run(r, "setups \(address(r)) \(setups) 1") {
+                    r.sequential.append(SetupRound(a, clientTicks: ct, serverTicks: st))
+                }
             }
             for r in order {
-                let (a, ct, st, _) = try run(r, "setups \(address(r)) \(setups) \(concurrency)")
-                r.concurrent.append(SetupRound(a, clientTicks: ct, serverTicks: st))
+                if let (a, ct, st) = try run(r, "setups \(address(r)) \(setups) \(concurrency)") {
+                    r.concurrent.append(SetupRound(a, clientTicks: ct, serverTicks: st))
+                }
             }
             for r in order {
-                let (a, _, _, _) = try run(r, "ping \(address(r)) \(pings) \(warmup)")
-                r.pings.append((a["rtt_ns"]?.arrayValue ?? []).compactMap { $0.intValue.map { UInt64($0) } })
+                if let (a, _, _) = try run(r, "ping \(address(r)) \(pings) \(warmup)") {
+                    r.pings.append((a["rtt_ns"]?.arrayValue ?? []).compactMap { $0.intValue.map { UInt64($0) } })
+                }
             }
             for r in order {
-                let (a, ct, st, _) = try run(r, "sink \(address(r)) \(bytes) \(chunk)")
-                r.sinks.append(SinkRound(
-                    bytes: Int(a["bytes"]?.intValue ?? 0), ns: UInt64(a["ns"]?.intValue ?? 0), clientTicks: ct, serverTicks: st))
+                if let (a, ct, st) = try run(r, "sink \(address(r)) \(bytes) \(chunk)") {
+                    r.sinks.append(SinkRound(
+                        bytes: Int(a["bytes"]?.intValue ?? 0), ns: UInt64(a["ns"]?.intValue ?? 0), clientTicks: ct, serverTicks: st))
+                }
             }
         }
         for peer in Array(clients.values) + Array(servers.values) {
@@ -278,12 +292,13 @@ final class BenchPeer {
         }
     }
 
-    /// Sends one command; its answer, or throws if the peer reports an error.
+    /// Sends one command; its answer. Throws ``PeerCommandError`` if the peer reports that
+    /// the command failed (the peer goes on), `BenchError` if the peer is gone or too slow.
     func command(_ text: String, timeoutNs: UInt64) throws -> JSON {
         try child.send(Array((text + "\n").utf8))
         let answer = try readLine(deadlineNs: nowNs() + timeoutNs)
         if answer["event"]?.stringValue == "error" {
-            throw BenchError("\(name): `\(text.prefix(60))…` failed: \(answer["error"]?.stringValue ?? "?")\n\(tail(stderrPath, lines: 4))")
+            throw PeerCommandError(message: answer["error"]?.stringValue ?? "?")
         }
         return answer
     }
@@ -298,6 +313,11 @@ final class BenchPeer {
             sleepNs(5_000_000)
         }
     }
+}
+
+/// A command a peer answered with {"event":"error",…}.
+struct PeerCommandError: Error {
+    var message: String
 }
 
 // MARK: Results
@@ -343,10 +363,13 @@ final class LibP2PPairResults {
     var pings: [[UInt64]] = []
     var sinks: [SinkRound] = []
     var notes: [String] = []
+    /// Commands the client reported as failed ("ping: I/O on closed channel").
+    var failedCommands: [String] = []
 
     init(pair: LibP2PPair) { self.pair = pair }
 
-    var failures: Int { (sequential + concurrent).reduce(0) { $0 + $1.failures } }
+    /// Failed set-ups and failed commands.
+    var failures: Int { (sequential + concurrent).reduce(0) { $0 + $1.failures } + failedCommands.count }
     var sequentialPerSecond: Summary? { Summary(sequential.map(\.perSecond)) }
     var concurrentPerSecond: Summary? { Summary(concurrent.map(\.perSecond)) }
     var sinkMBps: Summary? { Summary(sinks.map(\.mbPerSecond)) }

@@ -131,8 +131,9 @@ struct LibP2PReport {
         for r in results {
             let failed = (r.sequential + r.concurrent).filter { $0.failures > 0 }
             if !failed.isEmpty {
-                out += "\(r.pair.label): \(r.failures) failed set-ups, e.g. \(failed.first?.firstFailure ?? "?")\n"
+                out += "\(r.pair.label): \(failed.reduce(0) { $0 + $1.failures }) failed set-ups, e.g. \(failed.first?.firstFailure ?? "?")\n"
             }
+            for f in r.failedCommands { out += "\(r.pair.label): FAILED \(f)\n" }
             for n in Set(r.notes).sorted() { out += "\(r.pair.label): \(n)\n" }
         }
 
@@ -173,7 +174,8 @@ struct LibP2PReport {
                 "sinkMBps": j(r.sinkMBps, samples: r.sinks.map(\.mbPerSecond)),
                 "sinkFractionOfChaChaSeal": d(r.sinkMBps.flatMap { m in chachaSeal.map { m.median / $0.median } }),
                 "cpuPerMBms": r.cpuPerMBms.map { .object(["client": .double($0.client), "server": .double($0.server)]) } ?? .null,
-                "failedSetups": .int(Int64(r.failures)),
+                "failedSetups": .int(Int64((r.sequential + r.concurrent).reduce(0) { $0 + $1.failures })),
+                "failedCommands": .array(r.failedCommands.map { .string($0) }),
                 "notes": .array(Set(r.notes).sorted().map { .string($0) }),
             ])
         }

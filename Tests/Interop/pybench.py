@@ -126,6 +126,17 @@ def connection_count(host: Any) -> int:
     return sum(len(conns) for conns in host.get_network().connections.values())
 
 
+def resource_counts(host: Any) -> dict[str, int]:
+    """What the resource manager believes is open (its counters, for diagnosis)."""
+    manager = getattr(host.get_network(), "_resource_manager", None)
+    counts = {}
+    for name in ("connections", "streams", "memory"):
+        value = getattr(manager, f"_current_{name}", None)
+        if isinstance(value, int):
+            counts[f"rcmgr_{name}"] = value
+    return counts
+
+
 # MARK: serve
 
 
@@ -158,7 +169,7 @@ async def run_serve() -> int:
         emit({"event": "listening", "addr": addr, "peer": str(host.get_id()), "pid": os.getpid()})
         async for line in stdin_lines():
             if line == "conns":
-                emit({"event": "conns", "count": connection_count(host)})
+                emit({"event": "conns", "count": connection_count(host), **resource_counts(host)})
             elif line:
                 emit({"event": "error", "error": f"unknown command {line!r}"})
         with trio.move_on_after(5):

@@ -202,13 +202,15 @@ class Generator:
                 sig.append(f"{py}: {optional} = None")
             mapping.append(f"{json.dumps(p['name'])}: {py}")
             desc = p.get("description", "")
-            arg_lines.append(f"    {py} ({'required' if p.get('required') else 'optional'}): {desc}".rstrip())
+            arg_lines.append(f"    {py} ({'required' if p.get('required') else 'optional'})"
+                             + (f": {desc}" if desc else ""))
         errs = []
         for e in m.get("errors", []):
             if "$ref" in e:
                 key = e["$ref"].rsplit("/", 1)[-1]
                 e = {**self.spec["components"]["errors"][key], "name": key}
-            errs.append(f"    {e['code']} {e.get('name', '')}: {e.get('message', '')}".rstrip())
+            label = f"{e['code']} {e['name']}" if e.get("name") else str(e["code"])
+            errs.append(f"    {label}: {e.get('message', '')}".rstrip())
         docstring = [f"`{name}`: {doc[0]}"]
         if arg_lines:
             docstring += ["", "Params:", *arg_lines]

@@ -124,25 +124,37 @@ test_watch_without_passphrase_is_a_usage_error() {
   expect_eq "$status" 2 "exit status"
 }
 
+# start_listening NAME COMMAND...: run COMMAND in the background (standard output to
+# $work/NAME.out) until it prints "listening on MULTIADDR" on standard error, read through
+# a FIFO (no polling). Sets LISTEN_PID, LISTEN_ADDR, and LISTEN_LINES (the lines before).
+start_listening() {
+  local name="$1" line errfd
+  shift
+  mkfifo "$work/$name.fifo"
+  "$@" >"$work/$name.out" 2>"$work/$name.fifo" &
+  LISTEN_PID=$!
+  LISTEN_ADDR=
+  LISTEN_LINES=
+  exec {errfd}<"$work/$name.fifo"
+  while IFS= read -r -t 60 -u "$errfd" line; do
+    if [[ "$line" == *"listening on "* ]]; then LISTEN_ADDR="${line##*listening on }"; break; fi
+    LISTEN_LINES+="$line"$'\n'
+  done
+  cat <&"$errfd" >"$work/$name.err" &   # keep draining its standard error
+  exec {errfd}<&-
+  [ -n "$LISTEN_ADDR" ] || fail "$name printed no listen address: $LISTEN_LINES"
+}
+
 # Two engines: alice watches node.status (listening on a free port); bob, driven through
 # variance-lib.sh in this shell, connects; both see node.status with a connected peer.
 test_two_engines_connect_and_watch_node_status() {
-  local alice="$work/alice2" line address alice_peer watch_pid status errfd
+  local alice="$work/alice2" address alice_peer status
   "$call" -d "$alice" identity.create '{"username": "alice"}' >/dev/null || fail "create alice" || return 1
-  mkfifo "$work/watch.err"
-  "$watch" -d "$alice" -a --listen -a /ip4/127.0.0.1/tcp/0 -N -k node.status \
-    -u '.params.connectedPeers >= 1' -t 60 >"$work/watch.out" 2>"$work/watch.err" &
-  watch_pid=$!
-  trap 'kill "$watch_pid" 2>/dev/null' EXIT   # this test runs in a subshell: on any way out
-  exec {errfd}<"$work/watch.err"
-  address=
-  while IFS= read -r -t 60 -u "$errfd" line; do
-    if [[ "$line" == *"listening on "* ]]; then address="${line##*listening on }"; break; fi
-    echo "watch: $line"
-  done
-  cat <&"$errfd" >"$work/watch.err.rest" &   # keep draining the watcher's standard error
-  exec {errfd}<&-
-  [ -n "$address" ] || fail "alice's watcher printed no listen address" || return 1
+  start_listening watch "$watch" -d "$alice" -a --listen -a /ip4/127.0.0.1/tcp/0 -N -k node.status \
+    -u '.params.connectedPeers >= 1' -t 60 || { kill "$LISTEN_PID"; return 1; }
+  local watch_pid=$LISTEN_PID
+  trap "kill $watch_pid 2>/dev/null" EXIT   # this test runs in a subshell: on any way out
+  address="$LISTEN_ADDR"
   alice_peer="${address##*/p2p/}"
 
   . "$here/variance-lib.sh"
@@ -165,10 +177,39 @@ test_two_engines_connect_and_watch_node_status() {
 
   wait "$watch_pid"; status=$?
   variance_stop || fail "bob's engine exited with $?" || return 1
-  expect_eq "$status" 0 "alice's watcher exit status" || { cat "$work/watch.err.rest"; return 1; }
+  expect_eq "$status" 0 "alice's watcher exit status" || { cat "$work/watch.err"; return 1; }
   # Only node.status lines (the identity.changed of alice was filtered out), the last connected.
   expect_eq "$(jq -r .method "$work/watch.out" | sort -u)" node.status "kinds printed" || return 1
   expect_eq "$(tail -n 1 "$work/watch.out" | jq -r '.params.connectedPeers >= 1')" true "last line"
+}
+
+# The echo bot listens; carol sends it a direct message with variance-send.sh and waits for
+# the answer; the bot stops cleanly on SIGTERM.
+test_send_to_echo_bot_and_wait_for_the_reply() {
+  local bot_did sent reply status
+  start_listening bot "$here/variance-bot.sh" -d "$work/bot" -u echo -N \
+    -a --listen -a /ip4/127.0.0.1/tcp/0 || { kill "$LISTEN_PID"; return 1; }
+  local bot_pid=$LISTEN_PID
+  trap "kill $bot_pid 2>/dev/null" EXIT
+  bot_did="$(grep -o 'created did:key:[^ ]*' <<<"$LISTEN_LINES" | cut -d' ' -f2)"
+  [ -n "$bot_did" ] || fail "the bot named no DID: $LISTEN_LINES" || return 1
+  "$call" -d "$work/carol" identity.create '{"username": "carol"}' >/dev/null || fail "create carol" || return 1
+
+  "$here/variance-send.sh" -d "$work/carol" -m "$LISTEN_ADDR" -w 60 "$bot_did" "hello bot" >"$work/send.out"; status=$?
+  expect_eq "$status" 0 "variance-send.sh exit status" || return 1
+  sent="$(sed -n 1p "$work/send.out")"
+  reply="$(sed -n 2p "$work/send.out")"
+  [[ "$(jq -r .status <<<"$sent")" =~ ^(queued|sent|delivered)$ ]] || fail "send result: $sent" || return 1
+  expect_eq "$(jq -r .text <<<"$reply")" "echo: hello bot" "reply text" || return 1
+  expect_eq "$(jq -r .from <<<"$reply")" "$bot_did" "reply from" || return 1
+  expect_eq "$(jq -r .replyTo <<<"$reply")" "$(jq -r .id <<<"$sent")" "reply answers" || return 1
+
+  kill -TERM "$bot_pid"
+  wait "$bot_pid"; status=$?
+  expect_eq "$status" 0 "the bot's exit status" || return 1
+  grep -q '"method":"message.received"' "$work/bot.out" || fail "the bot printed no message.received" || return 1
+  # It keeps the seq it handled (the signal may come before the last printed one is stored).
+  [[ "$(cat "$work/bot/variance-bot.seq")" =~ ^[0-9]+$ ]] || fail "no stored seq"
 }
 
 for t in $(declare -F | awk '{print $3}' | grep '^test_'); do

@@ -10,6 +10,14 @@
 #   variance_next_event [TIMEOUT]         the next notification, in VARIANCE_EVENT (compact
 #                                         {"jsonrpc","method","params"}); returns 1 on timeout,
 #                                         2 when the engine's output ended
+#   variance_follow [AFTER]               start following the events after seq AFTER (0 if
+#                                         omitted): those persisted first, then live ones
+#   variance_follow_next [TIMEOUT]        the next of them in VARIANCE_EVENT, as
+#                                         {"seq","method","params"} (events.replay's shape), in
+#                                         seq order without gaps or repeats; VARIANCE_CURSOR is its
+#                                         seq. Returns 1 on timeout, 2 when the output ended,
+#                                         3 if events.replay failed
+#   variance_last_seq                     the newest persisted seq, in VARIANCE_RESULT
 #   variance_stop                         close the engine's input (it finishes and exits 0),
 #                                         wait for it; returns its exit status
 #
@@ -30,6 +38,8 @@ VARIANCE_QUEUE=()
 VARIANCE_PID=
 VARIANCE_IN=
 VARIANCE_OUT=
+VARIANCE_CURSOR=0
+VARIANCE_BACKLOG=()
 
 variance_default_engine() {
   local built="$VARIANCE_LIB_DIR/../../.build/debug/variance-engine"
@@ -49,6 +59,10 @@ variance_start() {
     echo "variance_start: an engine is already running (pid $VARIANCE_PID)" >&2
     return 1
   fi
+  if ! command -v "$engine" >/dev/null 2>&1; then
+    echo "variance_start: no engine at '$engine' (set VARIANCE_ENGINE)" >&2
+    return 1
+  fi
   # The engine runs in its own process group (setsid) so a Ctrl-C meant for the script does
   # not kill it mid-write; the script closes its input instead (variance_stop).
   if [ -n "${VARIANCE_ENGINE_STDERR:-}" ]; then
@@ -62,9 +76,16 @@ variance_start() {
   eval "exec ${VARIANCE_COPROC[0]}<&- ${VARIANCE_COPROC[1]}>&-"
   VARIANCE_NEXT_ID=1
   VARIANCE_QUEUE=()
-  if ! IFS= read -r -t "$VARIANCE_TIMEOUT" -u "$VARIANCE_OUT" line; then
+  local status
+  IFS= read -r -t "$VARIANCE_TIMEOUT" -u "$VARIANCE_OUT" line
+  status=$?
+  if [ $status -gt 128 ]; then
     echo "variance_start: $engine sent no engine.ready within ${VARIANCE_TIMEOUT}s" >&2
     variance_stop >/dev/null 2>&1
+    return 1
+  elif [ $status -ne 0 ]; then
+    variance_stop >/dev/null 2>&1
+    echo "variance_start: $engine exited before engine.ready (exit status $?)" >&2
     return 1
   fi
   method="$(jq -r '.method? // empty' <<<"$line" 2>/dev/null)"
@@ -151,6 +172,78 @@ variance_next_event() {
     if jq -e 'type == "object" and has("method") and (has("id") | not)' <<<"$VARIANCE_FRAME" >/dev/null; then
       VARIANCE_EVENT="$(jq -c . <<<"$VARIANCE_FRAME")"
       return 0
+    fi
+  done
+}
+
+variance_last_seq() {
+  variance_call events.replay '{"after": 9007199254740991, "limit": 1}' || return $?
+  VARIANCE_RESULT="$(jq -r .last <<<"$VARIANCE_RESULT")"
+}
+
+variance_follow() {
+  VARIANCE_CURSOR="${1:-0}"
+  VARIANCE_BACKLOG=()
+  # Nothing can be replayed while the identity is absent or locked; variance_follow_next
+  # then fills the gap as soon as a live event (e.g. the unlock's identity.changed) shows it.
+  variance_backlog_fill || [ $? -eq 1 ]
+}
+
+# variance_backlog_fill [MAX]: append the persisted events after the cursor (or after the
+# backlog's last) up to seq MAX to VARIANCE_BACKLOG. Returns 1 if the engine cannot replay
+# now (no identity, or locked), 2 if a call failed otherwise.
+variance_backlog_fill() {
+  local max="${1:-}" after="$VARIANCE_CURSOR" events event last seq
+  if [ ${#VARIANCE_BACKLOG[@]} -gt 0 ]; then
+    after="$(jq -r .seq <<<"${VARIANCE_BACKLOG[-1]}")"
+  fi
+  while :; do
+    if ! variance_call events.replay "{\"after\":$after,\"limit\":1000}"; then
+      [ -n "$VARIANCE_ERROR" ] && [ "$(jq -r .code <<<"$VARIANCE_ERROR")" = -32001 ] && return 1
+      echo "variance_follow: events.replay failed: ${VARIANCE_ERROR:-no answer}" >&2
+      return 2
+    fi
+    mapfile -t events < <(jq -c --argjson after "$after" '.events[] | select(.seq > $after)' \
+      <<<"$VARIANCE_RESULT")
+    last="$(jq -r .last <<<"$VARIANCE_RESULT")"
+    [ ${#events[@]} -gt 0 ] || return 0
+    for event in "${events[@]}"; do
+      seq="$(jq -r .seq <<<"$event")"
+      if [ -n "$max" ] && [ "$seq" -gt "$max" ]; then return 0; fi
+      VARIANCE_BACKLOG+=("$event")
+      after="$seq"
+    done
+    [ "$after" -lt "$last" ] || return 0
+  done
+}
+
+variance_follow_next() {
+  local timeout="${1:-$VARIANCE_TIMEOUT}" event seq status
+  while :; do
+    while [ ${#VARIANCE_BACKLOG[@]} -gt 0 ]; do
+      event="${VARIANCE_BACKLOG[0]}"
+      VARIANCE_BACKLOG=("${VARIANCE_BACKLOG[@]:1}")
+      seq="$(jq -r .seq <<<"$event")"
+      if [ "$seq" -gt "$VARIANCE_CURSOR" ]; then
+        VARIANCE_CURSOR="$seq"
+        VARIANCE_EVENT="$event"
+        return 0
+      fi
+    done
+    variance_next_event "$timeout" || return $?
+    event="$(jq -c '{seq: .params.seq, method, params}' <<<"$VARIANCE_EVENT")"
+    seq="$(jq -r '.seq // empty' <<<"$event")"
+    if [ -z "$seq" ]; then VARIANCE_EVENT="$event"; return 0; fi   # engine.ready/failed
+    [ "$seq" -gt "$VARIANCE_CURSOR" ] || continue      # already handed out (replay overlap)
+    if [ "$seq" -gt $((VARIANCE_CURSOR + 1)) ]; then
+      # A gap: events persisted while we could not replay, or not pushed because of
+      # events.subscribe. The replay brings them, in order, before this one.
+      variance_backlog_fill "$seq"
+      status=$?
+      [ $status -ne 2 ] || return 3
+    fi
+    if [ ${#VARIANCE_BACKLOG[@]} -eq 0 ] || [ "$(jq -r .seq <<<"${VARIANCE_BACKLOG[-1]}")" -lt "$seq" ]; then
+      VARIANCE_BACKLOG+=("$event")
     fi
   done
 }

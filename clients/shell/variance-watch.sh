@@ -109,13 +109,11 @@ if [ -n "$start_node" ]; then
     <<<"$VARIANCE_RESULT" >&2
 fi
 
-# emit EVENT: print one {seq, method, params} event (if its kind is wanted) and advance.
+# emit EVENT: print one {seq, method, params} event (if its kind is wanted); note its seq.
 emit() {
-  local event="$1" seq
-  seq="$(jq -r '.seq // empty' <<<"$event")"
-  if [ -n "$seq" ]; then
-    cursor="$seq"
-    [ -n "$seq_file" ] && printf '%s\n' "$seq" >"$seq_file"
+  local event="$1"
+  if [ -n "$seq_file" ] && [ -n "$VARIANCE_CURSOR" ]; then
+    printf '%s\n' "$VARIANCE_CURSOR" >"$seq_file"
   fi
   if [ -n "$kinds" ] && ! jq -e --argjson k "$kinds_json" '.method as $m | $k | index([$m])' \
       <<<"$event" >/dev/null; then
@@ -127,49 +125,19 @@ emit() {
   if [ -n "$until_filter" ] && jq -e "$until_filter" <<<"$event" >/dev/null 2>&1; then finished=1; fi
 }
 
-# replay [MAX]: emit the persisted events after the cursor (up to seq MAX). Returns 1 if
-# the engine cannot replay now (no identity, or locked).
-replay() {
-  local max="${1:-}" events event last
-  while [ -z "$finished" ]; do
-    if ! variance_call events.replay "{\"after\":$cursor,\"limit\":1000}"; then
-      [ -n "$VARIANCE_ERROR" ] && [ "$(jq -r .code <<<"$VARIANCE_ERROR")" = -32001 ] && return 1
-      call_or_die events.replay "{\"after\":$cursor,\"limit\":1000}"
-    fi
-    mapfile -t events < <(jq -c --argjson after "$cursor" '.events[] | select(.seq > $after)' \
-      <<<"$VARIANCE_RESULT")
-    last="$(jq -r .last <<<"$VARIANCE_RESULT")"
-    [ ${#events[@]} -gt 0 ] || return 0
-    for event in "${events[@]}"; do
-      if [ -n "$max" ] && [ "$(jq -r .seq <<<"$event")" -gt "$max" ]; then return 0; fi
-      emit "$event"
-      [ -z "$finished" ] || return 0
-    done
-    [ "$cursor" -lt "$last" ] || return 0
-  done
-}
-
-replay || true
+variance_follow "$cursor" || exit 3
 while [ -z "$finished" ]; do
   wait_for=86400
   if [ -n "$deadline" ]; then
     wait_for=$((deadline - SECONDS))
     [ "$wait_for" -gt 0 ] || die 1 "nothing more within ${limit}s"
   fi
-  variance_next_event "$wait_for"
+  variance_follow_next "$wait_for"
   case $? in
-    1) [ -n "$deadline" ] && die 1 "nothing more within ${limit}s"; continue ;;
+    0) emit "$VARIANCE_EVENT" ;;
+    1) [ -n "$deadline" ] && die 1 "nothing more within ${limit}s" ;;
     2) exit 0 ;;  # the engine's output ended
+    *) exit 3 ;;
   esac
-  event="$(jq -c '{seq: .params.seq, method, params}' <<<"$VARIANCE_EVENT")"
-  seq="$(jq -r '.seq // empty' <<<"$event")"
-  if [ -z "$seq" ]; then emit "$event"; continue; fi
-  [ "$seq" -gt "$cursor" ] || continue          # already printed (replay and live overlap)
-  if [ "$seq" -gt $((cursor + 1)) ]; then
-    replay "$seq" || true                       # a gap: fetch what was missed, in order
-    [ -z "$finished" ] || break
-    [ "$seq" -gt "$cursor" ] || continue
-  fi
-  emit "$event"
 done
 exit 0

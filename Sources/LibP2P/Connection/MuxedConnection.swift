@@ -25,8 +25,6 @@ actor MuxedConnection {
     private let output: AsyncStream<[UInt8]>.Continuation
     private nonisolated let outputStream: AsyncStream<[UInt8]>
     var closed = false
-    /// Where the connection's tasks run: the event loop of its channel.
-    nonisolated let executor: (any TaskExecutor)?
     /// When bytes last went in either direction (for ``SwarmConfiguration/idleTimeout``).
     var lastActivity = ContinuousClock.now
 
@@ -51,9 +49,8 @@ actor MuxedConnection {
 
     init(
         remotePeer: PeerID, remoteAddress: Multiaddr?, isDialer: Bool, transport: NoiseTransport, swarm: Swarm,
-        configuration: SwarmConfiguration, logger: Logger, executor: (any TaskExecutor)? = nil
+        configuration: SwarmConfiguration, logger: Logger
     ) {
-        self.executor = executor
         self.remotePeer = remotePeer
         self.remoteAddress = remoteAddress
         self.isDialer = isDialer

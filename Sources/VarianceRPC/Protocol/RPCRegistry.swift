@@ -6,7 +6,7 @@ public enum RPCRegistry {
         EngineInfo.self, EngineShutdown.self, EventsReplay.self, EventsSubscribe.self, RPCDiscover.self,
         CancelRequest.self,
         IdentityCreate.self, IdentityRecover.self, IdentityUnlock.self, IdentityShow.self,
-        MessagesList.self,
+        MessagesList.self, MessagesSend.self, ContactsAdd.self, ContactsList.self,
         NodeStatusMethod.self, NodeConnect.self, NodePeers.self,
     ]
 
@@ -16,7 +16,7 @@ public enum RPCRegistry {
     /// every other one does, and is persisted for `events.replay`.
     public static let notificationNames: [String] = [
         EngineNotification.ready, EngineNotification.failed, EngineNotification.identityChanged,
-        EngineNotification.nodeStatus,
+        EngineNotification.nodeStatus, EngineNotification.messageReceived, EngineNotification.messageStatus,
     ]
 }
 
@@ -28,6 +28,10 @@ public enum EngineNotification {
     public static let identityChanged = "identity.changed"
     /// The `node.status` result, when connectivity changes.
     public static let nodeStatus = "node.status"
+    /// `{conversation, message}`: a direct message arrived.
+    public static let messageReceived = "message.received"
+    /// `{id, conversation, status}`: a sent message's status changed.
+    public static let messageStatus = "message.status"
 }
 
 /// The version numbers the engine reports.

@@ -60,6 +60,22 @@ public enum EngineMethods {
             }
             return MessagesList.Result(messages: page.messages.map(MessageWire.object), before: page.before)
         }
+        table.async(MessagesSend.self, lane: { $0.conversation }) { params throws(RPCError) in
+            let sent = try await call { () throws(EngineError) in
+                try await engine.sendMessage(conversation: params.conversation, text: params.text, replyTo: params.replyTo)
+            }
+            return MessagesSend.Result(id: sent.id, status: sent.status)
+        }
+        table.async(ContactsAdd.self) { params throws(RPCError) in
+            let contact = try await call { () throws(EngineError) in
+                try await engine.addContact(did: params.did, multiaddr: params.multiaddr, nickname: params.nickname)
+            }
+            return ContactsAdd.Result(contact: ContactWire.object(contact))
+        }
+        table.async(ContactsList.self) { _ throws(RPCError) in
+            let contacts = try await call { () throws(EngineError) in try await engine.listContacts() }
+            return ContactsList.Result(contacts: contacts.map(ContactWire.object))
+        }
         table.async(NodeStatusMethod.self) { _ throws(RPCError) in
             let status = try await call { () throws(EngineError) in try await engine.nodeStatus() }
             return NodeWire.result(status)
@@ -102,6 +118,13 @@ enum MessageWire {
             id: message.id, conversation: message.conversation, from: message.from, text: message.text,
             sentAt: Timestamps.rfc3339(message.sentAt), receivedAt: message.receivedAt.map(Timestamps.rfc3339),
             status: message.status, replyTo: message.replyTo, expiresAt: Timestamps.rfc3339(message.expiresAt))
+    }
+}
+
+/// Engine contacts as wire objects.
+enum ContactWire {
+    static func object(_ contact: ContactSummary) -> ContactObject {
+        ContactObject(did: contact.did, nickname: contact.nickname, username: contact.username, peerIds: contact.peerIDs)
     }
 }
 

@@ -11,6 +11,16 @@ public enum EventCoding {
             (EngineNotification.identityChanged, JSON.object(["did": .string(did), "state": .string(state.rawValue)]).bytes)
         case .nodeStatus(let status):
             (EngineNotification.nodeStatus, NodeWire.result(status).json.bytes)
+        case .messageReceived(let message):
+            (
+                EngineNotification.messageReceived,
+                JSON.object(["conversation": .string(message.conversation), "message": MessageWire.object(message).json]).bytes
+            )
+        case .messageStatus(let id, let conversation, let status):
+            (
+                EngineNotification.messageStatus,
+                JSON.object(["id": .string(id), "conversation": .string(conversation), "status": .string(status)]).bytes
+            )
         }
     }
 

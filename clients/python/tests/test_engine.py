@@ -10,7 +10,7 @@ import pytest
 
 from conftest import CLIENT_DIR
 from variance_client import (
-    CRYPTO_FAILURE, INVALID_PARAMS, METHOD_NOT_FOUND, NO_IDENTITY, Engine, EngineClosed,
+    CRYPTO_FAILURE, INVALID_PARAMS, METHOD_NOT_FOUND, NO_IDENTITY, REQUEST_CANCELLED, Engine, EngineClosed,
     EngineFailed, RPCError)
 
 PASSPHRASE = "correct horse battery staple"
@@ -176,6 +176,39 @@ async def test_close_and_shutdown(engine_path, tmp_path):
     assert await engine.close() == 0
 
 
+async def test_echo_bot_answers_a_direct_message(engine_path, tmp_path):
+    """examples/echo_bot.py as a person runs it, and alice writing to it."""
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable, str(CLIENT_DIR / "examples" / "echo_bot.py"), "--engine", str(engine_path),
+        "--data-dir", str(tmp_path / "bot"), "--listen", "/ip4/127.0.0.1/tcp/0",
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(CLIENT_DIR)})
+    try:
+        bot_did = address = None
+        while address is None:
+            line = (await asyncio.wait_for(bot.stderr.readline(), TIMEOUT)).decode()
+            assert line, "the bot exited before listening"
+            if line.startswith("# created "):
+                bot_did = line.split()[-1]
+            if line.startswith("# listening on "):
+                address = line.split()[-1]
+        async with Engine.spawn(engine_path, tmp_path / "alice") as alice:
+            await alice.identity_create(username="alice")
+            await alice.contacts_add(did=bot_did, multiaddr=address)
+            received = alice.events(after=alice.last_seq, kinds=["message.received"])
+            sent = await alice.messages_send(conversation=bot_did, text="hello")
+            echo = await next_matching(received, lambda e: e["message"]["from"] == bot_did)
+            assert echo["message"]["text"] == "echo: hello"
+            assert echo["message"].get("replyTo") == sent["id"]
+            await received.aclose()
+        bot.terminate()  # SIGTERM: the bot closes its engine and exits 0
+        assert await asyncio.wait_for(bot.wait(), TIMEOUT) == 0
+        assert b"message.received" in await bot.stdout.read()
+    finally:
+        if bot.returncode is None:
+            bot.kill()
+            await bot.wait()
+
+
 def test_echo_bot_example_runs(engine_path, tmp_path):
     """The example runs as documented: it creates an identity and prints the event."""
     result = subprocess.run(
@@ -185,3 +218,45 @@ def test_echo_bot_example_runs(engine_path, tmp_path):
         env={**os.environ, "PYTHONPATH": str(CLIENT_DIR)})
     assert result.returncode == 0, result.stderr
     assert "identity.changed" in result.stdout
+
+
+async def test_cancelling_a_call_sends_cancel_request(engine_path, tmp_path):
+    """A task cancelled while its call is in flight tells the engine ($/cancelRequest)."""
+    silent_peer_connected = asyncio.Event()
+
+    async def silent(reader, writer):  # accepts TCP and never speaks multistream
+        silent_peer_connected.set()
+        await reader.read()
+        writer.close()
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server, Engine.spawn(engine_path, tmp_path / "d") as engine:
+        me = await engine.identity_create()
+        sent = []
+        send = engine._send
+
+        async def recording_send(message):
+            sent.append(message)
+            await send(message)
+
+        engine._send = recording_send
+        cancelled_answer = asyncio.Event()
+        dispatch = engine._dispatch
+
+        def watching_dispatch(message):
+            if (message.get("error") or {}).get("code") == REQUEST_CANCELLED:
+                cancelled_answer.set()
+            dispatch(message)
+
+        engine._dispatch = watching_dispatch
+        dial = asyncio.ensure_future(
+            engine.node_connect(multiaddr=f"/ip4/127.0.0.1/tcp/{port}/p2p/{me['peerId']}"))
+        await asyncio.wait_for(silent_peer_connected.wait(), TIMEOUT)
+        dial.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await dial
+        request_id = sent[0]["id"]
+        assert sent[1] == {"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": request_id}}
+        await asyncio.wait_for(cancelled_answer.wait(), TIMEOUT)  # the engine stopped the dial
+        assert (await engine.engine_info())["identity"] == "ready"  # still serving

@@ -233,7 +233,10 @@ class Engine(GeneratedMethods):
             await self._send(request)
             return await future
         except asyncio.CancelledError:
-            if not future.done() and not self._closed and not self._reader.done():
+            # Cancelling this task cancelled `future` too; unless an answer had come, tell
+            # the engine, which then stops the work and answers -32800 (ignored here).
+            answered = future.done() and not future.cancelled()
+            if not answered and not self._closed and not self._reader.done():
                 try:
                     await asyncio.shield(self.notify("$/cancelRequest", id=request_id))
                 except (EngineError, OSError):

@@ -68,6 +68,26 @@ MessagesListResult = TypedDict("MessagesListResult", {
     "before": NotRequired[str],
 })
 
+MessagesSendResult = TypedDict("MessagesSendResult", {
+    "id": str,
+    "status": Literal["queued", "sent", "delivered"],
+})
+
+Contact = TypedDict("Contact", {
+    "did": str,
+    "nickname": NotRequired[str],
+    "username": NotRequired[str],
+    "peerIds": list[str],
+})
+
+ContactsAddResult = TypedDict("ContactsAddResult", {
+    "contact": Contact,
+})
+
+ContactsListResult = TypedDict("ContactsListResult", {
+    "contacts": list[Contact],
+})
+
 NodeStatusDht = TypedDict("NodeStatusDht", {
     "enabled": bool,
     "peers": int,
@@ -129,6 +149,19 @@ NodeStatusParams = TypedDict("NodeStatusParams", {
     "seq": int,
 })
 
+MessageReceivedParams = TypedDict("MessageReceivedParams", {
+    "seq": int,
+    "conversation": str,
+    "message": Message,
+})
+
+MessageStatusParams = TypedDict("MessageStatusParams", {
+    "seq": int,
+    "id": str,
+    "conversation": str,
+    "status": Literal["queued", "sent", "delivered", "read", "failed"],
+})
+
 # Wire method name -> Python method name on Engine.
 METHODS: dict[str, str] = {
     "engine.info": "engine_info",
@@ -142,6 +175,9 @@ METHODS: dict[str, str] = {
     "identity.unlock": "identity_unlock",
     "identity.show": "identity_show",
     "messages.list": "messages_list",
+    "messages.send": "messages_send",
+    "contacts.add": "contacts_add",
+    "contacts.list": "contacts_list",
     "node.status": "node_status",
     "node.connect": "node_connect",
     "node.peers": "node_peers",
@@ -153,6 +189,8 @@ NOTIFICATIONS: dict[str, str] = {
     "engine.failed": "EngineFailedParams",
     "identity.changed": "IdentityChangedParams",
     "node.status": "NodeStatusParams",
+    "message.received": "MessageReceivedParams",
+    "message.status": "MessageStatusParams",
 }
 
 # Application error codes of the document (components/errors).
@@ -286,6 +324,48 @@ class GeneratedMethods:
         """
         params = {"conversation": conversation, "before": before, "limit": limit}
         return await self.call("messages.list", **{k: v for k, v in params.items() if v is not None})
+
+    async def messages_send(self, *, conversation: str, text: str, reply_to: str | None = None) -> MessagesSendResult:
+        """`messages.send`: Store a text as queued, encrypt it with Olm and send it to the contact over /variance/dm/1.0.0. Delivered when the contact acknowledged it; queued (and kept) when it cannot be reached now.
+
+        Params:
+            conversation (required): The contact's DID.
+            text (required): The text, 1 to 16384 UTF-8 bytes.
+            reply_to (optional): The id of the message this answers.
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+            -32602 InvalidParams: Invalid params; data names the field and the reason.
+            -32006 CryptoFailure: A cryptographic check failed (bad checksum, wrong passphrase, bad signature).
+        """
+        params = {"conversation": conversation, "text": text, "replyTo": reply_to}
+        return await self.call("messages.send", **{k: v for k, v in params.items() if v is not None})
+
+    async def contacts_add(self, *, did: str, multiaddr: str | None = None, nickname: str | None = None) -> ContactsAddResult:
+        """`contacts.add`: Add or update a contact. With multiaddr, dial it and fetch the contact's signed identity record from that peer over /variance/identity/1.0.0; it must verify against the DID and name that peer.
+
+        Params:
+            did (required): The contact's did:key.
+            multiaddr (optional): Where the contact's node listens.
+            nickname (optional): Our name for the contact.
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+            -32602 InvalidParams: Invalid params; data names the field and the reason.
+            -32003 Unreachable: The peer is unreachable right now; the message is queued.
+            -32006 CryptoFailure: A cryptographic check failed (bad checksum, wrong passphrase, bad signature).
+            -32002 NotFound: Not found.
+        """
+        params = {"did": did, "multiaddr": multiaddr, "nickname": nickname}
+        return await self.call("contacts.add", **{k: v for k, v in params.items() if v is not None})
+
+    async def contacts_list(self) -> ContactsListResult:
+        """`contacts.list`: Every contact.
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+        """
+        return await self.call("contacts.list")
 
     async def node_status(self) -> NodeStatus:
         """`node.status`: This node's peer ID, listen addresses and connectivity. Starts the node if needed.

@@ -1,0 +1,68 @@
+import LibP2P
+import LibP2PCore
+import VarianceIdentity
+import VarianceMessaging
+import VarianceStorage
+
+/// A contact as the engine hands it out.
+public struct ContactSummary: Sendable, Equatable {
+    public var did: String
+    public var nickname: String?
+    public var username: String?
+    /// The peer IDs of the contact's verified record (empty until one is known).
+    public var peerIDs: [String]
+}
+
+/// Contacts: adding one fetches and verifies its identity record from its peer.
+extension Engine {
+    /// Adds (or updates) a contact. With `multiaddr`, dials it and fetches the record of
+    /// `did` from that peer; the record must verify against `did`.
+    public func addContact(did: String, multiaddr: String?, nickname: String?) async throws(EngineError) -> ContactSummary {
+        let identity = try readyIdentity()
+        guard did.hasPrefix("did:key:"), (try? DIDKey.publicKey(fromDID: did)) != nil else {
+            throw EngineError.invalid(field: "did", reason: "is not a did:key")
+        }
+        guard did != identity.did else { throw EngineError.invalid(field: "did", reason: "is our own DID") }
+        var record = try knownRecord(did)
+        if let multiaddr {
+            let peer = try await connect(to: multiaddr)
+            guard let node = await startNode() else { throw EngineError.internalError("the node did not start") }
+            let peerID: PeerID
+            do { peerID = try PeerID(string: peer) } catch { throw EngineError.internalError("bad peer ID") }
+            let fetched = try await fetchRecord(did, from: peerID, node: node).record
+            guard fetched.peerIDs.contains(peerID) else {
+                throw EngineError.crypto("The peer at \(multiaddr) is not named by \(did)'s identity record.")
+            }
+            record = fetched
+            do { try readyStore().setValue(Array(multiaddr.utf8), forKey: MessagingProtocol.addressKey(did)) } catch {
+                throw Self.map(error)
+            }
+        }
+        let store = try readyStore()
+        do {
+            var contact = try store.contact(did: did) ?? StoredContact(did: did, addedAt: clock())
+            if let nickname { contact.nickname = nickname }
+            if let username = record?.username { contact.username = username }
+            try store.upsertContact(contact)
+            return summary(of: contact, record: record)
+        } catch {
+            throw Self.map(error)
+        }
+    }
+
+    /// Every contact.
+    public func listContacts() throws(EngineError) -> [ContactSummary] {
+        let store = try readyStore()
+        let contacts: [StoredContact]
+        do { contacts = try store.contacts() } catch { throw Self.map(error) }
+        var result: [ContactSummary] = []
+        for contact in contacts { result.append(summary(of: contact, record: try knownRecord(contact.did))) }
+        return result
+    }
+
+    private func summary(of contact: StoredContact, record: IdentityRecord?) -> ContactSummary {
+        ContactSummary(
+            did: contact.did, nickname: contact.nickname, username: contact.username ?? record?.username,
+            peerIDs: record?.peerIDs.map(\.description) ?? [])
+    }
+}

@@ -1,0 +1,36 @@
+/// `messages.send {conversation, text, replyTo?}`: stores a text as queued, encrypts it
+/// with Olm and sends it to the contact; returns `{id, status}` (`delivered`, or `queued`
+/// when the contact cannot be reached now; the message is kept).
+public enum MessagesSend: RPCMethod {
+    public static let name = "messages.send"
+    /// The most UTF-8 bytes of a text.
+    public static let maxTextBytes = 16 * 1024
+
+    public struct Params: RPCParams {
+        public var conversation: String
+        public var text: String
+        public var replyTo: String?
+
+        public init(from params: ParamsReader) throws(RPCError) {
+            conversation = try params.string("conversation")
+            guard !conversation.isEmpty else {
+                throw RPCError.invalidParams(field: "conversation", reason: "must not be empty")
+            }
+            text = try params.string("text")
+            guard !text.isEmpty, text.utf8.count <= MessagesSend.maxTextBytes else {
+                throw RPCError.invalidParams(field: "text", reason: "must be 1 to \(MessagesSend.maxTextBytes) bytes")
+            }
+            replyTo = try params.optionalString("replyTo")
+        }
+    }
+
+    public struct Result: RPCResult {
+        public var id: String
+        public var status: String
+        public init(id: String, status: String) {
+            self.id = id
+            self.status = status
+        }
+        public var json: JSON { ["id": .string(id), "status": .string(status)] }
+    }
+}
