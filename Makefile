@@ -38,9 +38,10 @@ build-release: deps
 interop-venv: deps
 	scripts/interop-venv.sh
 
-## test: the whole test suite (what CI runs), interop peers included.
+## test: the whole test suite (what CI runs), interop peers and clients included.
 test: build interop-venv
 	swift test --skip-build $(SWIFT_TEST_FLAGS)
+	scripts/clients-test.sh
 
 ## demo: two engines with their own data directories, showing the RPC lines they exchange.
 demo: deps

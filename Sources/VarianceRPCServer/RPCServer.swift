@@ -218,7 +218,7 @@ public final class RPCServer: Sendable {
             } else {
                 do throws(RPCError) { reply = RPCFrame.result(id: id, try await body(params)) } catch { reply = RPCFrame.error(id: id, error) }
             }
-            if let sink = inFlight.complete(id) {
+            inFlight.complete(id) { sink in
                 sink.deliver(reply, to: writer)
                 writer.flush()
             }
@@ -236,9 +236,10 @@ public final class RPCServer: Sendable {
     }
 
     private func cancel(_ id: RPCID) {
-        guard let sink = inFlight.cancel(id) else { return }
-        sink.deliver(RPCFrame.error(id: id, .cancelled), to: writer)
-        writer.flush()
+        inFlight.cancel(id) { sink in
+            sink.deliver(RPCFrame.error(id: id, .cancelled), to: writer)
+            writer.flush()
+        }
     }
 
     /// Requests currently in flight (for tests and diagnostics).

@@ -130,6 +130,9 @@ def resource_counts(host: Any) -> dict[str, int]:
     """What the resource manager believes is open (its counters, for diagnosis)."""
     manager = getattr(host.get_network(), "_resource_manager", None)
     counts = {}
+    limiter = getattr(host.get_network(), "_inbound_limiter", None)
+    if limiter is not None:
+        counts["inbound_slots_taken"] = int(limiter.borrowed_tokens)
     for name in ("connections", "streams", "memory"):
         value = getattr(manager, f"_current_{name}", None)
         if isinstance(value, int):

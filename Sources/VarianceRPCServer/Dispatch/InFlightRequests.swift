@@ -44,20 +44,20 @@ final class InFlightRequests: Sendable {
         if !present { task.cancel() }
     }
 
-    /// Takes the entry; returns its sink if nobody took it first.
-    func complete(_ id: RPCID) -> ReplySink? {
-        let sink = entries.withLock { $0.removeValue(forKey: id)?.sink }
-        if sink != nil { group.leave() }
-        return sink
+    /// Takes the entry and, if nobody took it first, answers through `answer` — and only
+    /// then counts the request as done, so a drain never returns before its reply is out.
+    func complete(_ id: RPCID, answer: (ReplySink) -> Void) {
+        guard let sink = entries.withLock({ $0.removeValue(forKey: id)?.sink }) else { return }
+        answer(sink)
+        group.leave()
     }
 
-    /// Takes the entry and cancels its task; returns the sink to answer `-32800` on.
-    func cancel(_ id: RPCID) -> ReplySink? {
-        let entry = entries.withLock { $0.removeValue(forKey: id) }
-        guard let entry else { return nil }
+    /// Takes the entry, cancels its task and answers through `answer` (with `-32800`).
+    func cancel(_ id: RPCID, answer: (ReplySink) -> Void) {
+        guard let entry = entries.withLock({ $0.removeValue(forKey: id) }) else { return }
         entry.task?.cancel()
+        answer(entry.sink)
         group.leave()
-        return entry.sink
     }
 
     var count: Int { entries.withLock { $0.count } }
