@@ -34,6 +34,8 @@ extension Engine {
             try DirectMessageCodec.encode(Ack(envelopeIDs: [envelope.envelopeID], refusal: refusal))
         }
         guard envelope.recipientDID == identity.did else { return try refuse(.wrongRecipient) }
+        // A blocked sender is refused as unknown, without decrypting (and without an event).
+        if try isBlocked(envelope.senderDID) { return try refuse(.unknownSender) }
         var record = try knownRecord(envelope.senderDID)
         if record == nil || record?.curve25519Key != envelope.senderKey {
             record = try? await fetchRecord(envelope.senderDID, from: peer, node: node).record
@@ -56,6 +58,8 @@ extension Engine {
         try persistMessaging()
         if case .text(let body, let replyTo) = decryption.message.content {
             try storeReceived(decryption.message, text: body, replyTo: replyTo, from: record)
+        } else if case .readReceipt(let upTo, _) = decryption.message.content {
+            try applyReadReceipt(upTo: upTo, from: record.did)
         }
         return try DirectMessageCodec.encode(Ack(envelopeIDs: [envelope.envelopeID]))
     }
@@ -73,6 +77,9 @@ extension Engine {
             id: message.id, conversation: record.did, sender: record.did, text: text,
             sentAt: Int64(clamping: message.sentAtMs), receivedAt: now, status: "received", replyTo: replyTo)
         guard try store.insertMessage(stored) else { return }
+        if let conversation = try store.conversation(id: record.did) {
+            _ = try store.setUnread(conversation: record.did, conversation.unread + 1)
+        }
         try emit(.messageReceived(Self.message(stored)))
     }
 

@@ -10,9 +10,11 @@ the same line protocol, so that the benchmark drives both alike:
       the byte count as 8 bytes big-endian and closes) beside py-libp2p's own
       /ipfs/ping/1.0.0. Prints {"event": "listening", "addr": <full multiaddr with /p2p>,
       "pid": ...}, then answers commands on stdin, one JSON line each, until stdin closes:
-        conns            {"event": "conns", "count": <open connections>}
+        conns            {"event": "conns", "count": <open connections>, ...}, with
+                         the resource manager's counters and the inbound slots taken
   pybench.py client [--timeout S] [--hosts N]
-      Starts N dialling hosts (8), prints {"event": "ready", ...}, then answers commands on stdin, one JSON line each, until stdin closes:
+      Starts N dialling hosts (8), prints {"event": "ready", ...}, then answers commands
+      on stdin, one JSON line each, until stdin closes:
         setups ADDR COUNT CONCURRENCY
             COUNT connection set-ups (TCP + Noise + yamux, until the connection is started,
             as host.connect waits for), each closed at once in the background, CONCURRENCY
@@ -88,8 +90,11 @@ def make_host() -> Any:
     # Connections closing in the background still count (py-libp2p forgets one 0.1-0.2 s
     # after its close starts), so the per-peer limits are raised, and the resource
     # manager's per-peer rate limit (10 new connections/s, bursts of 50) is off; otherwise
-    # new_resource_manager's defaults.
-    config = ConnectionConfig(max_connections=4096, high_watermark=4096, low_watermark=0,
+    # new_resource_manager's defaults. max_connections is 2^30 because py-libp2p 0.8.1 sizes
+    # its inbound limiter (Swarm._inbound_limiter) from it and never gives a slot back: after
+    # max_connections - min_connections inbound connections in all, open or long closed,
+    # it refuses every new one (`conns` reports the slots taken).
+    config = ConnectionConfig(max_connections=1 << 30, high_watermark=1 << 30, low_watermark=0,
                               min_connections=0, max_connections_per_peer=4096)
     limits = ConnectionLimits(
         max_pending_inbound=256, max_pending_outbound=256, max_established_inbound=4096,

@@ -6,7 +6,9 @@ public enum RPCRegistry {
         EngineInfo.self, EngineShutdown.self, EventsReplay.self, EventsSubscribe.self, RPCDiscover.self,
         CancelRequest.self,
         IdentityCreate.self, IdentityRecover.self, IdentityUnlock.self, IdentityShow.self,
-        MessagesList.self, MessagesSend.self, ContactsAdd.self, ContactsList.self,
+        MessagesList.self, MessagesSend.self, MessagesMarkRead.self, ContactsAdd.self, ContactsList.self,
+        ContactsFingerprint.self, ContactsRemove.self, ContactsBlock.self, ContactsUnblock.self,
+        ConversationsList.self,
         NodeStatusMethod.self, NodeConnect.self, NodePeers.self,
     ]
 

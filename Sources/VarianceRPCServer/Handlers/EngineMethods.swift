@@ -66,6 +66,10 @@ public enum EngineMethods {
             }
             return MessagesSend.Result(id: sent.id, status: sent.status)
         }
+        table.async(MessagesMarkRead.self, lane: { $0.conversation }) { params throws(RPCError) in
+            try await call { () throws(EngineError) in try await engine.markRead(conversation: params.conversation, upTo: params.upTo) }
+            return EmptyResult()
+        }
         table.async(ContactsAdd.self) { params throws(RPCError) in
             let contact = try await call { () throws(EngineError) in
                 try await engine.addContact(did: params.did, multiaddr: params.multiaddr, nickname: params.nickname)
@@ -75,6 +79,30 @@ public enum EngineMethods {
         table.async(ContactsList.self) { _ throws(RPCError) in
             let contacts = try await call { () throws(EngineError) in try await engine.listContacts() }
             return ContactsList.Result(contacts: contacts.map(ContactWire.object))
+        }
+        table.async(ContactsFingerprint.self) { params throws(RPCError) in
+            let number = try await call { () throws(EngineError) in try await engine.contactFingerprint(did: params.did) }
+            return ContactsFingerprint.Result(safetyNumber: number)
+        }
+        table.async(ContactsRemove.self) { params throws(RPCError) in
+            try await call { () throws(EngineError) in try await engine.removeContact(did: params.did) }
+            return EmptyResult()
+        }
+        table.async(ContactsBlock.self) { params throws(RPCError) in
+            try await call { () throws(EngineError) in try await engine.setContactBlocked(did: params.did, true) }
+            return EmptyResult()
+        }
+        table.async(ContactsUnblock.self) { params throws(RPCError) in
+            try await call { () throws(EngineError) in try await engine.setContactBlocked(did: params.did, false) }
+            return EmptyResult()
+        }
+        table.async(ConversationsList.self) { _ throws(RPCError) in
+            let conversations = try await call { () throws(EngineError) in try await engine.listConversations() }
+            return ConversationsList.Result(conversations: conversations.map {
+                ConversationObject(
+                    id: $0.id, kind: $0.kind, title: $0.title, lastMessage: $0.lastMessage.map(MessageWire.object),
+                    unread: Int64($0.unread))
+            })
         }
         table.async(NodeStatusMethod.self) { _ throws(RPCError) in
             let status = try await call { () throws(EngineError) in try await engine.nodeStatus() }

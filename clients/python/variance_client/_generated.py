@@ -88,6 +88,22 @@ ContactsListResult = TypedDict("ContactsListResult", {
     "contacts": list[Contact],
 })
 
+ContactsFingerprintResult = TypedDict("ContactsFingerprintResult", {
+    "safetyNumber": str,
+})
+
+Conversation = TypedDict("Conversation", {
+    "id": str,
+    "kind": Literal["direct", "group"],
+    "title": str,
+    "lastMessage": NotRequired[Message],
+    "unread": int,
+})
+
+ConversationsListResult = TypedDict("ConversationsListResult", {
+    "conversations": list[Conversation],
+})
+
 NodeStatusDht = TypedDict("NodeStatusDht", {
     "enabled": bool,
     "peers": int,
@@ -176,8 +192,14 @@ METHODS: dict[str, str] = {
     "identity.show": "identity_show",
     "messages.list": "messages_list",
     "messages.send": "messages_send",
+    "messages.markRead": "messages_mark_read",
     "contacts.add": "contacts_add",
     "contacts.list": "contacts_list",
+    "contacts.fingerprint": "contacts_fingerprint",
+    "contacts.remove": "contacts_remove",
+    "contacts.block": "contacts_block",
+    "contacts.unblock": "contacts_unblock",
+    "conversations.list": "conversations_list",
     "node.status": "node_status",
     "node.connect": "node_connect",
     "node.peers": "node_peers",
@@ -341,6 +363,21 @@ class GeneratedMethods:
         params = {"conversation": conversation, "text": text, "replyTo": reply_to}
         return await self.call("messages.send", **{k: v for k, v in params.items() if v is not None})
 
+    async def messages_mark_read(self, *, conversation: str, up_to: str) -> dict[str, Any]:
+        """`messages.markRead`: Mark the incoming messages of a conversation up to and including a message read: the unread count becomes the number of incoming messages newer than it, and the contact is sent a read receipt (best effort); on its side, its messages up to the newest one read get message.status read.
+
+        Params:
+            conversation (required): The conversation id (the contact's DID).
+            up_to (required): The id of the newest message read.
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+            -32602 InvalidParams: Invalid params; data names the field and the reason.
+            -32002 NotFound: Not found.
+        """
+        params = {"conversation": conversation, "upTo": up_to}
+        return await self.call("messages.markRead", **{k: v for k, v in params.items() if v is not None})
+
     async def contacts_add(self, *, did: str, multiaddr: str | None = None, nickname: str | None = None) -> ContactsAddResult:
         """`contacts.add`: Add or update a contact. With multiaddr, dial it and fetch the contact's signed identity record from that peer over /variance/identity/1.0.0; it must verify against the DID and name that peer.
 
@@ -366,6 +403,70 @@ class GeneratedMethods:
             -32001 NoIdentity: No identity, or the identity is locked.
         """
         return await self.call("contacts.list")
+
+    async def contacts_fingerprint(self, *, did: str) -> ContactsFingerprintResult:
+        """`contacts.fingerprint`: The safety number shared with a contact, over both DIDs and both Olm Curve25519 identity keys; both sides compute the same digits.
+
+        Params:
+            did (required): The contact's did:key.
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+            -32602 InvalidParams: Invalid params; data names the field and the reason.
+            -32002 NotFound: Not found.
+        """
+        params = {"did": did}
+        return await self.call("contacts.fingerprint", **{k: v for k, v in params.items() if v is not None})
+
+    async def contacts_remove(self, *, did: str) -> dict[str, Any]:
+        """`contacts.remove`: Removes a contact; its conversation and messages stay.
+
+        Params:
+            did (required): The contact's did:key.
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+            -32602 InvalidParams: Invalid params; data names the field and the reason.
+            -32002 NotFound: Not found.
+        """
+        params = {"did": did}
+        return await self.call("contacts.remove", **{k: v for k, v in params.items() if v is not None})
+
+    async def contacts_block(self, *, did: str) -> dict[str, Any]:
+        """`contacts.block`: Blocks a contact: its direct messages are refused (no event) until unblocked.
+
+        Params:
+            did (required): The contact's did:key.
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+            -32602 InvalidParams: Invalid params; data names the field and the reason.
+            -32002 NotFound: Not found.
+        """
+        params = {"did": did}
+        return await self.call("contacts.block", **{k: v for k, v in params.items() if v is not None})
+
+    async def contacts_unblock(self, *, did: str) -> dict[str, Any]:
+        """`contacts.unblock`: Unblocks a contact: its direct messages are accepted again.
+
+        Params:
+            did (required): The contact's did:key.
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+            -32602 InvalidParams: Invalid params; data names the field and the reason.
+            -32002 NotFound: Not found.
+        """
+        params = {"did": did}
+        return await self.call("contacts.unblock", **{k: v for k, v in params.items() if v is not None})
+
+    async def conversations_list(self) -> ConversationsListResult:
+        """`conversations.list`: Every conversation, most recently active first, with its newest message and the number of incoming messages not yet read.
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+        """
+        return await self.call("conversations.list")
 
     async def node_status(self) -> NodeStatus:
         """`node.status`: This node's peer ID, listen addresses and connectivity. Starts the node if needed.
