@@ -180,7 +180,9 @@ struct LibP2PCommand: ParsableCommand {
             _ = try run(r, "sink \(address(r)) \(8 << 20) \(chunk)")
         }
 
-        // 4. Rounds; within each figure, the pairs take turns (rotated each round).
+        // 4. Rounds; within each figure, the pairs take turns (rotated each round). The TCP
+        // floor of the ping figure is measured after each round's pings.
+        var tcpFloor: [[UInt64]] = []
         for round in 0..<rounds {
             let order = (0..<results.count).map { results[($0 + round) % results.count] }
             note("round \(round + 1)/\(rounds): \(setups) set-ups sequential and \(concurrency) in flight, \(pings) pings, \(bytes >> 20) MiB sink")
@@ -199,6 +201,7 @@ struct LibP2PCommand: ParsableCommand {
                     r.pings.append((a["rtt_ns"]?.arrayValue ?? []).compactMap { $0.intValue.map { UInt64($0) } })
                 }
             }
+            tcpFloor.append(try TCPFloor.roundTrips(count: pings, warmup: warmup))
             for r in order {
                 if let (a, ct, st) = try run(r, "sink \(address(r)) \(bytes) \(chunk)") {
                     r.sinks.append(SinkRound(
@@ -217,6 +220,7 @@ struct LibP2PCommand: ParsableCommand {
         let report = LibP2PReport(
             machine: machine, chacha: chacha, pythonChaCha: pyChaCha, pythonVersion: py?.version,
             executable: exe, pythonCommand: py.map { "\($0.python) \($0.script)" }, results: results,
+            tcpFloor: tcpFloor.flatMap { $0 },
             rounds: rounds, setups: setups, concurrency: concurrency, pings: pings, warmup: warmup, bytes: bytes, chunk: chunk)
         if json {
             print(report.json().prettyString())

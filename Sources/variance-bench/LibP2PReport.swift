@@ -9,6 +9,8 @@ struct LibP2PReport {
     var executable: String
     var pythonCommand: String?
     var results: [LibP2PPairResults]
+    /// Round trips of 32 bytes over loopback TCP between two threads, blocking sockets (ns).
+    var tcpFloor: [UInt64]
     var rounds: Int
     var setups: Int
     var concurrency: Int
@@ -125,6 +127,10 @@ struct LibP2PReport {
         }
         out += "Ratios are of medians (S→S / P→P: Swift → Swift against Python → Python); for set-ups/s and MB/s higher is better, for everything else lower.\n"
         out += "CPU: utime + stime of each peer process (all threads) from /proc, from before a command until the server has closed its last connection; ticks of \(fmt(1e3 / Double(clockTicksPerSecond), 0)) ms.\n"
+        if let p50 = LibP2PPairResults.percentile(tcpFloor, 50), let p99 = LibP2PPairResults.percentile(tcpFloor, 99) {
+            out += "Floor of the ping: 32 bytes there and back over loopback TCP between two threads, blocking sockets, no libp2p: "
+            out += "p50 \(fmt(p50 / 1e3, 1)) µs, p99 \(fmt(p99 / 1e3, 1)) µs (\(fmt(Double(tcpFloor.count), 0)) round trips).\n"
+        }
         if let seal {
             out += "ChaCha20-Poly1305 alone would cost \(fmt(1e3 / seal, 2)) ms per MB on each side (seal on one, open on the other).\n"
         }
@@ -196,6 +202,11 @@ struct LibP2PReport {
                 "python": pythonChaCha ?? .null,
             ]),
             "pairs": .object(pairs),
+            "tcpFloorUs": .object([
+                "p50": d(LibP2PPairResults.percentile(tcpFloor, 50).map { $0 / 1e3 }),
+                "p99": d(LibP2PPairResults.percentile(tcpFloor, 99).map { $0 / 1e3 }),
+                "n": .int(Int64(tcpFloor.count)),
+            ]),
             "targets": .array(targets.map { t in
                 .object(["name": .string(t.name), "value": d(t.value), "limit": .double(t.limit), "met": t.met.map { .bool($0) } ?? .null])
             }),
