@@ -105,9 +105,3 @@ public struct PeerSummary: Sendable, Equatable {
     public var latencyMillis: Double?
 }
 
-extension Duration {
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
-}

@@ -36,22 +36,14 @@ extension MuxedConnection {
     private func negotiateOutbound(_ id: YamuxStreamID, protocols: [String]) async throws -> LibP2PStream {
         var dialer = MultistreamDialer(protocols: protocols)
         try await write(stream: id, dialer.start())
-        while true {
-            guard let bytes = try await read(stream: id, maxBytes: 4096) else {
-                throw LibP2PError.protocolNotSupported("the peer closed the stream during negotiation")
-            }
-            switch try dialer.receive(bytes) {
-            case .needMore(let send):
-                if !send.isEmpty { try await write(stream: id, send) }
-            case .agreed(let agreed, let send, let remainder):
-                if !send.isEmpty { try await write(stream: id, send) }
-                unread(remainder, stream: id)
-                return LibP2PStream(protocolID: agreed, remotePeer: remotePeer, connection: self, id: id)
-            case .failed(let error, let send):
-                if !send.isEmpty { try? await write(stream: id, send) }
-                reset(stream: id)
-                throw LibP2PError.protocolNotSupported("\(protocols.joined(separator: ", ")): \(error)")
-            }
+        switch try await negotiate(&dialer, on: id) {
+        case .agreed(let agreed):
+            return LibP2PStream(protocolID: agreed, remotePeer: remotePeer, connection: self, id: id)
+        case .refused(let error):
+            reset(stream: id)
+            throw LibP2PError.protocolNotSupported("\(protocols.joined(separator: ", ")): \(error)")
+        case .ended:
+            throw LibP2PError.protocolNotSupported("the peer closed the stream during negotiation")
         }
     }
 
@@ -62,30 +54,52 @@ extension MuxedConnection {
         defer { deadline.cancel() }
         var listener = MultistreamListener(supported: await swarm.handledProtocols)
         do {
-            while true {
-                guard let bytes = try await read(stream: id, maxBytes: 4096) else { return }
-                switch try listener.receive(bytes) {
-                case .needMore(let send):
-                    if !send.isEmpty { try await write(stream: id, send) }
-                case .agreed(let agreed, let send, let remainder):
-                    deadline.cancel()
-                    if !send.isEmpty { try await write(stream: id, send) }
-                    unread(remainder, stream: id)
-                    let stream = LibP2PStream(protocolID: agreed, remotePeer: remotePeer, connection: self, id: id)
-                    switch agreed {
-                    case Identify.protocolID: await swarm.serveIdentify(stream, observed: remoteAddress)
-                    case Identify.pushProtocolID: await swarm.receiveIdentifyPush(stream)
-                    default: await swarm.handler(for: agreed)?(stream)
-                    }
-                    return
-                case .failed(_, let send):
-                    if !send.isEmpty { try await write(stream: id, send) }
-                    try? closeWrite(stream: id)
-                    return
+            switch try await negotiate(&listener, on: id, whenAgreed: { deadline.cancel() }) {
+            case .agreed(let agreed):
+                let stream = LibP2PStream(protocolID: agreed, remotePeer: remotePeer, connection: self, id: id)
+                switch agreed {
+                case Identify.protocolID: await swarm.serveIdentify(stream, observed: remoteAddress)
+                case Identify.pushProtocolID: await swarm.receiveIdentifyPush(stream)
+                default: await swarm.handler(for: agreed)?(stream)
                 }
+            case .refused:
+                try? closeWrite(stream: id)
+            case .ended:
+                break
             }
         } catch {
             reset(stream: id)
+        }
+    }
+
+    /// How a stream's negotiation ended.
+    private enum StreamNegotiation {
+        case agreed(String)
+        /// No protocol in common; the refusal (`na`) has been sent.
+        case refused(MultistreamError)
+        /// The peer closed the stream first.
+        case ended
+    }
+
+    /// Runs multistream-select on stream `id` (either side); bytes after the agreement stay
+    /// in the stream for the protocol. `whenAgreed` runs before the last reply is written.
+    private func negotiate(
+        _ negotiator: inout some MultistreamNegotiator, on id: YamuxStreamID, whenAgreed: () -> Void = {}
+    ) async throws -> StreamNegotiation {
+        while true {
+            guard let bytes = try await read(stream: id, maxBytes: 4096) else { return .ended }
+            switch try negotiator.receive(bytes) {
+            case .needMore(let send):
+                if !send.isEmpty { try await write(stream: id, send) }
+            case .agreed(let agreed, let send, let remainder):
+                whenAgreed()
+                if !send.isEmpty { try await write(stream: id, send) }
+                unread(remainder, stream: id)
+                return .agreed(agreed)
+            case .failed(let error, let send):
+                if !send.isEmpty { try? await write(stream: id, send) }
+                return .refused(error)
+            }
         }
     }
 

@@ -1,6 +1,6 @@
 extension Duration {
-    /// The duration in whole nanoseconds (for NIO's `TimeAmount`).
-    var nanoseconds: Int64 {
+    /// The duration in whole nanoseconds (for NIO's `TimeAmount` and for reports).
+    public var nanoseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }

@@ -33,8 +33,7 @@ public struct MultistreamDialer: Sendable {
     public let limits: MultistreamLimits
 
     private var state = State.idle
-    private var decoder: LengthPrefixedDecoder
-    private var negotiationBytes = 0
+    private var reader: MultistreamReader
 
     /// A dialer that will propose `protocols` in order.
     ///
@@ -52,7 +51,7 @@ public struct MultistreamDialer: Sendable {
         }
         self.protocols = protocols
         self.limits = limits
-        self.decoder = LengthPrefixedDecoder(maxMessageLength: limits.maxMessageLength)
+        self.reader = MultistreamReader(limits: limits)
     }
 
     /// Whether negotiation has ended (agreed, failed or errored).
@@ -77,7 +76,7 @@ public struct MultistreamDialer: Sendable {
     public mutating func receive(_ bytes: [UInt8]) throws(MultistreamError) -> MultistreamOutcome {
         precondition(state != .idle, "call start() before receive(_:)")
         guard state != .finished else { throw .alreadyFinished }
-        decoder.append(bytes)
+        reader.append(bytes)
         do {
             return try process()
         } catch {
@@ -106,7 +105,7 @@ public struct MultistreamDialer: Sendable {
                 throw .missingHeader
             case (.awaitingAnswer(let index), .protocolID(let id)) where id == protocols[index]:
                 state = .finished
-                return .agreed(protocol: id, send: send, remainder: decoder.takeBuffered())
+                return .agreed(protocol: id, send: send, remainder: reader.takeBuffered())
             case (.awaitingAnswer(let index), .notAvailable):
                 let next = index + 1
                 guard next < protocols.count else {
@@ -122,25 +121,8 @@ public struct MultistreamDialer: Sendable {
         return .needMore(send: send)
     }
 
-    /// The length of the header's payload, newline included.
-    private static let headerLength = MultistreamMessage.headerText.utf8.count + 1
-
-    /// The next whole message from the listener, counted against the byte bound.
+    /// The next whole message from the listener.
     private mutating func nextMessage() throws(MultistreamError) -> MultistreamMessage? {
-        let payload: [UInt8]?
-        do {
-            // The first message can only be the header: refuse anything longer at once.
-            payload = try decoder.next(maxLength: state == .awaitingHeader ? Self.headerLength : limits.maxMessageLength)
-        } catch .messageTooLong where state == .awaitingHeader {
-            throw .missingHeader
-        } catch {
-            throw MultistreamError(error)
-        }
-        guard let payload else { return nil }
-        negotiationBytes += Varint.encodedLength(UInt64(payload.count)) + payload.count
-        guard negotiationBytes <= limits.maxNegotiationBytes else {
-            throw .negotiationTooLong(limit: limits.maxNegotiationBytes)
-        }
-        return try MultistreamMessage(payload: payload)
+        try reader.next(expectingHeader: state == .awaitingHeader)
     }
 }

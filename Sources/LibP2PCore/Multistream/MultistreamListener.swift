@@ -36,8 +36,7 @@ public struct MultistreamListener: Sendable {
     public let limits: MultistreamLimits
 
     private var state = State.awaitingHeader
-    private var decoder: LengthPrefixedDecoder
-    private var negotiationBytes = 0
+    private var reader: MultistreamReader
 
     /// A listener that accepts the protocols in `supported`.
     ///
@@ -54,7 +53,7 @@ public struct MultistreamListener: Sendable {
         }
         self.supported = supported
         self.limits = limits
-        self.decoder = LengthPrefixedDecoder(maxMessageLength: limits.maxMessageLength)
+        self.reader = MultistreamReader(limits: limits)
     }
 
     /// Whether negotiation has ended (agreed, failed or errored).
@@ -68,7 +67,7 @@ public struct MultistreamListener: Sendable {
     ///   negotiation is then over.
     public mutating func receive(_ bytes: [UInt8]) throws(MultistreamError) -> MultistreamOutcome {
         guard state != .finished else { throw .alreadyFinished }
-        decoder.append(bytes)
+        reader.append(bytes)
         do {
             return try process()
         } catch {
@@ -99,7 +98,7 @@ public struct MultistreamListener: Sendable {
             case (.awaitingProposal, .protocolID(let id)) where supported.contains(id):
                 state = .finished
                 send += MultistreamMessage.protocolID(id).encoded
-                return .agreed(protocol: id, send: send, remainder: decoder.takeBuffered())
+                return .agreed(protocol: id, send: send, remainder: reader.takeBuffered())
             case (.awaitingProposal(let attempts), .protocolID), (.awaitingProposal(let attempts), .list):
                 send += message == .list ? MultistreamListing.encode(supported.sorted()) : MultistreamMessage.notAvailable.encoded
                 guard attempts + 1 < limits.maxAttempts else {
@@ -114,25 +113,8 @@ public struct MultistreamListener: Sendable {
         return .needMore(send: send)
     }
 
-    /// The length of the header's payload, newline included.
-    private static let headerLength = MultistreamMessage.headerText.utf8.count + 1
-
-    /// The next whole message from the dialer, counted against the byte bound.
+    /// The next whole message from the dialer.
     private mutating func nextMessage() throws(MultistreamError) -> MultistreamMessage? {
-        let payload: [UInt8]?
-        do {
-            // The first message can only be the header: refuse anything longer at once.
-            payload = try decoder.next(maxLength: state == .awaitingHeader ? Self.headerLength : limits.maxMessageLength)
-        } catch .messageTooLong where state == .awaitingHeader {
-            throw .missingHeader
-        } catch {
-            throw MultistreamError(error)
-        }
-        guard let payload else { return nil }
-        negotiationBytes += Varint.encodedLength(UInt64(payload.count)) + payload.count
-        guard negotiationBytes <= limits.maxNegotiationBytes else {
-            throw .negotiationTooLong(limit: limits.maxNegotiationBytes)
-        }
-        return try MultistreamMessage(payload: payload)
+        try reader.next(expectingHeader: state == .awaitingHeader)
     }
 }
