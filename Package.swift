@@ -89,7 +89,7 @@ let package = Package(
         .target(
             name: "VarianceRPCServer",
             dependencies: [
-                "VarianceRPC", "VarianceEngine",
+                "VarianceRPC", "VarianceEngine", "VarianceMessaging",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -111,7 +111,7 @@ let package = Package(
         .executableTarget(
             name: "variance-bench",
             dependencies: [
-                "VarianceRPC", "LibP2P", "LibP2PCore",
+                "VarianceRPC", "LibP2P", "LibP2PCore", "VarianceOlm",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -39,15 +39,17 @@ extension Engine {
             }
         }
         let store = try readyStore()
+        var contact: StoredContact
         do {
-            var contact = try store.contact(did: did) ?? StoredContact(did: did, addedAt: clock())
+            contact = try store.contact(did: did) ?? StoredContact(did: did, addedAt: clock())
             if let nickname { contact.nickname = nickname }
             if let username = record?.username { contact.username = username }
             try store.upsertContact(contact)
-            return summary(of: contact, record: record)
         } catch {
             throw Self.map(error)
         }
+        if !contact.blocked { Task { await self.tellPresence(to: did) } }
+        return summary(of: contact, record: record)
     }
 
     /// Every contact.

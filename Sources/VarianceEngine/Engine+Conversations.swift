@@ -8,6 +8,8 @@ public struct ConversationSummary: Sendable, Equatable {
     public var lastMessage: Message?
     /// Incoming messages not yet marked read.
     public var unread: Int
+    /// The disappearing timer in seconds (0: the 30-day default).
+    public var timerSeconds: Int64
 }
 
 /// Conversations: the list, with each one's newest message and unread count.
@@ -23,7 +25,8 @@ extension Engine {
                 let last = try store.messages(conversation: conversation.id, before: nil, limit: 1, now: now).messages.first
                 result.append(ConversationSummary(
                     id: conversation.id, kind: conversation.kind.rawValue, title: try title(of: conversation, store: store),
-                    lastMessage: last.map(Self.message), unread: conversation.unread))
+                    lastMessage: last.map(Self.message), unread: conversation.unread,
+                    timerSeconds: conversation.timerSeconds))
             }
             return result
         } catch {

@@ -30,6 +30,7 @@ extension Engine {
         let node = await start.value
         if swarm == nil {
             swarm = node
+            scheduleOutboxTimer()
             let events = node.events
             nodeEventsTask = Task { [weak self] in
                 for await event in events {
@@ -37,8 +38,10 @@ extension Engine {
                     case .peerConnected(let peer):
                         await self?.nodeConnectivityChanged()
                         await self?.flushOutbox(to: peer)
-                    case .peerDisconnected:
+                        Task { await self?.peerCameOnline(peer) }
+                    case .peerDisconnected(let peer):
                         await self?.nodeConnectivityChanged()
+                        await self?.peerWentOffline(peer)
                     default:
                         break
                     }

@@ -1,13 +1,13 @@
 import VarianceMessaging
 import VarianceStorage
 
-/// Read receipts: `messages.markRead` resets the unread count and tells the peer; a
-/// received read receipt marks our messages up to the one it names `read`.
+/// Read receipts: `messages.markRead` resets the unread count and queues a receipt for the
+/// peer; a received read receipt marks our messages up to the one it names `read`.
 extension Engine {
     /// Marks the incoming messages of `conversation` up to and including `upTo` read: the
     /// unread count becomes the number of incoming messages newer than it, and the peer is
     /// sent a read receipt (best effort) naming the newest incoming message read.
-    public func markRead(conversation: String, upTo: String) async throws(EngineError) {
+    public func markRead(conversation: String, upTo: String) throws(EngineError) {
         let identity = try readyIdentity()
         let store = try readyStore()
         let now = clock()
@@ -32,12 +32,8 @@ extension Engine {
             throw Self.map(error)
         }
         guard let newestRead, conversation.hasPrefix("did:key:") else { return }
-        let receipt = DirectMessage(
-            id: Self.messageIDs.next(unixMillis: now).description, sentAtMs: UInt64(now),
-            content: .readReceipt(upTo: newestRead, ids: []))
-        do { try await deliver(receipt, to: conversation) } catch {
-            logger.info("A read receipt was not delivered", metadata: ["conversation": "\(conversation)", "reason": "\(error.message)"])
-        }
+        // Through the outbox, so the receipt survives a restart and is retried like a text.
+        try enqueueControl(.readReceipt(upTo: newestRead, ids: []), to: conversation)
     }
 
     /// Applies a read receipt from `did`: our messages to it up to `upTo` become `read`,
@@ -55,10 +51,7 @@ extension Engine {
             read.append(message.id)
             return true
         }
-        for id in read.reversed() {
-            _ = try store.updateMessageStatus(id: id, status: "read")
-            try emit(.messageStatus(id: id, conversation: did, status: "read"))
-        }
+        try advanceOurMessages(read.reversed(), in: did, to: "read")
     }
 
     /// Visits a conversation's messages newest first while `body` returns true.

@@ -33,8 +33,18 @@ public actor Engine {
     private var sweepTask: Task<Void, Never>?
     /// The Olm account, session book and known records, loaded on first use.
     var messaging: MessagingState?
-    /// Ids of messages being delivered now (so a retry never sends one twice at once).
-    var sending: Set<String> = []
+    /// Conversations whose outbox queue is being sent now, and those asked to look again.
+    var draining: Set<String> = []
+    var drainAgain: Set<String> = []
+    /// `messages.send` calls waiting on a drain, by conversation and outbox item id.
+    var deliveryWaiters: [String: [String: CheckedContinuation<Void, Never>]] = [:]
+    /// The outbox retry timer and the time it is armed for.
+    var outboxTimer: Task<Void, Never>?
+    var outboxTimerDue: Int64?
+    /// Delivery receipts waiting to be queued, by sender DID (a burst shares one receipt).
+    var pendingReceipts: [String: [String]] = [:]
+    /// What contacts last told us of their presence, by DID.
+    var presenceByDID: [String: PresenceInfo] = [:]
     private let eventContinuation: AsyncStream<EventRecord>.Continuation
 
     /// Events as they are persisted. Bounded: if nobody reads, the oldest pushed copies
@@ -93,6 +103,8 @@ public actor Engine {
     /// Closes the database and stops background work.
     public func close() async {
         nodeEventsTask?.cancel()
+        outboxTimer?.cancel()
+        outboxTimer = nil
         if let node = await nodeStart?.value { await node.close() }
         swarm = nil
         sweepTask?.cancel()
@@ -204,10 +216,15 @@ public actor Engine {
         return try openStore()
     }
 
-    /// Persists an event, then pushes it.
+    /// Persists an event, then pushes it. Ephemeral events (typing, presence) are only
+    /// pushed, with seq 0: replaying a stale "typing…" helps nobody.
     func emit(_ event: EngineEvent) throws(EngineError) {
-        let store = try readyStore()
         let (method, params) = encodeEvent(event)
+        if event.isEphemeral {
+            eventContinuation.yield(EventRecord(seq: 0, method: method, params: params))
+            return
+        }
+        let store = try readyStore()
         let seq: Int64
         do { seq = try store.appendEvent(method: method, params: params) } catch { throw Self.map(error) }
         eventContinuation.yield(EventRecord(seq: seq, method: method, params: params))

@@ -1,5 +1,8 @@
+import VarianceMessaging
+
 /// Something that happened, which frontends are told about. The engine persists every
-/// event with a `seq` before it is pushed, so none is lost when nobody is listening.
+/// event with a `seq` before it is pushed, so none is lost when nobody is listening; only
+/// the ephemeral signals (typing, presence) are pushed without being persisted.
 public enum EngineEvent: Sendable, Equatable {
     /// An identity was created, recovered or unlocked and is ready.
     case identityChanged(did: String, state: IdentityState)
@@ -7,8 +10,24 @@ public enum EngineEvent: Sendable, Equatable {
     case nodeStatus(NodeStatus)
     /// A direct message arrived (its conversation is the sender's DID).
     case messageReceived(Message)
-    /// A sent message's status changed (`delivered`, ...).
+    /// A sent message's status changed (`sent`, `delivered`, `read`).
     case messageStatus(id: String, conversation: String, status: String)
+    /// A contact started or stopped typing in a conversation.
+    case typing(conversation: String, from: String, active: Bool)
+    /// A contact's presence changed.
+    case presence(did: String, PresenceInfo)
+    /// A conversation's disappearing timer was changed by `by` (nil: the 30-day default).
+    case conversationChanged(conversation: String, timerSeconds: UInt32?, by: String)
+}
+
+extension EngineEvent {
+    /// Whether the event is only pushed, never persisted or replayed.
+    public var isEphemeral: Bool {
+        switch self {
+        case .typing, .presence: true
+        default: false
+        }
+    }
 }
 
 /// An event as persisted: its sequence number, its wire name and its encoded params.

@@ -19,6 +19,8 @@ public enum MessagingLimits {
     public static let maxTextBodyBytes = 64 * 1024
     /// A message id (ULID) or reply-to id.
     public static let maxMessageIDBytes = 64
+    /// A disappearing timer: 30 days, in seconds.
+    public static let maxTimerSeconds: UInt32 = 30 * 24 * 60 * 60
     /// Ids in one receipt.
     public static let maxReceiptIDs = 256
     /// An encoded ``Content`` (the Olm plaintext).

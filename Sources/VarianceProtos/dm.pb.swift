@@ -124,6 +124,14 @@ public nonisolated struct Variance_Dm_V1_Content: Sendable {
     set {body = .presence(newValue)}
   }
 
+  public var timer: Variance_Dm_V1_TimerSetting {
+    get {
+      if case .timer(let v)? = body {return v}
+      return Variance_Dm_V1_TimerSetting()
+    }
+    set {body = .timer(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Body: Equatable, Sendable {
@@ -132,6 +140,7 @@ public nonisolated struct Variance_Dm_V1_Content: Sendable {
     case readReceipt(Variance_Dm_V1_ReadReceipt)
     case typing(Variance_Dm_V1_Typing)
     case presence(Variance_Dm_V1_Presence)
+    case timer(Variance_Dm_V1_TimerSetting)
 
   }
 
@@ -149,6 +158,24 @@ public nonisolated struct Variance_Dm_V1_Text: Sendable {
 
   /// id of the message answered, or empty
   public var replyTo: String = String()
+
+  /// Seconds the message lives after it is received (the conversation's disappearing timer
+  /// when sent); 0 means the 30-day default. Receivers clamp it to 30 days.
+  public var expireSeconds: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// "From now on, messages in this conversation disappear after `seconds`" (1..2,592,000;
+/// 0 restores the 30-day default). Both sides apply it to messages sent after it.
+public nonisolated struct Variance_Dm_V1_TimerSetting: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var seconds: UInt32 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -409,7 +436,7 @@ nonisolated extension Variance_Dm_V1_Envelope: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Variance_Dm_V1_Content: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Content"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{1}id\0\u{3}sent_at_ms\0\u{2}\u{7}text\0\u{3}delivery_receipt\0\u{3}read_receipt\0\u{1}typing\0\u{1}presence\0\u{c}d\u{1}d\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{1}id\0\u{3}sent_at_ms\0\u{2}\u{7}text\0\u{3}delivery_receipt\0\u{3}read_receipt\0\u{1}typing\0\u{1}presence\0\u{1}timer\0\u{c}d\u{1}d\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -485,6 +512,19 @@ nonisolated extension Variance_Dm_V1_Content: SwiftProtobuf.Message, SwiftProtob
           self.body = .presence(v)
         }
       }()
+      case 15: try {
+        var v: Variance_Dm_V1_TimerSetting?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .timer(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .timer(v)
+        }
+      }()
       default: break
       }
     }
@@ -525,6 +565,10 @@ nonisolated extension Variance_Dm_V1_Content: SwiftProtobuf.Message, SwiftProtob
       guard case .presence(let v)? = self.body else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 14)
     }()
+    case .timer?: try {
+      guard case .timer(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 15)
+    }()
     case nil: break
     }
     try unknownFields.traverse(visitor: &visitor)
@@ -542,7 +586,7 @@ nonisolated extension Variance_Dm_V1_Content: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Variance_Dm_V1_Text: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Text"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}body\0\u{3}reply_to\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}body\0\u{3}reply_to\0\u{3}expire_seconds\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -552,6 +596,7 @@ nonisolated extension Variance_Dm_V1_Text: SwiftProtobuf.Message, SwiftProtobuf.
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.body) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.replyTo) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.expireSeconds) }()
       default: break
       }
     }
@@ -564,12 +609,46 @@ nonisolated extension Variance_Dm_V1_Text: SwiftProtobuf.Message, SwiftProtobuf.
     if !self.replyTo.isEmpty {
       try visitor.visitSingularStringField(value: self.replyTo, fieldNumber: 2)
     }
+    if self.expireSeconds != 0 {
+      try visitor.visitSingularUInt32Field(value: self.expireSeconds, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Variance_Dm_V1_Text, rhs: Variance_Dm_V1_Text) -> Bool {
     if lhs.body != rhs.body {return false}
     if lhs.replyTo != rhs.replyTo {return false}
+    if lhs.expireSeconds != rhs.expireSeconds {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Variance_Dm_V1_TimerSetting: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".TimerSetting"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}seconds\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.seconds) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.seconds != 0 {
+      try visitor.visitSingularUInt32Field(value: self.seconds, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Variance_Dm_V1_TimerSetting, rhs: Variance_Dm_V1_TimerSetting) -> Bool {
+    if lhs.seconds != rhs.seconds {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -9,6 +9,7 @@ enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
+        migrator.registerMigration("v2", migrate: v2)
         return migrator
     }
 
@@ -77,6 +78,13 @@ enum Schema {
                 key TEXT NOT NULL PRIMARY KEY,
                 value BLOB NOT NULL
             );
+            """)
+    }
+
+    /// v2: a per-conversation disappearing timer (0: the 30-day default).
+    private static func v2(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE conversations ADD COLUMN timerSeconds INTEGER NOT NULL DEFAULT 0 CHECK (timerSeconds >= 0);
             """)
     }
 }

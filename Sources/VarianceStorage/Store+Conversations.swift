@@ -5,13 +5,14 @@ extension Store {
     public func upsertConversation(_ conversation: StoredConversation) throws(StorageError) {
         try write { db in
             try db.execute(sql: """
-                INSERT INTO conversations (id, kind, title, createdAt, lastActivityAt, unread) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO conversations (id, kind, title, createdAt, lastActivityAt, unread, timerSeconds)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET
                     kind = excluded.kind, title = excluded.title, createdAt = excluded.createdAt,
-                    lastActivityAt = excluded.lastActivityAt, unread = excluded.unread
+                    lastActivityAt = excluded.lastActivityAt, unread = excluded.unread, timerSeconds = excluded.timerSeconds
                 """, arguments: [
                     conversation.id, conversation.kind.rawValue, conversation.title, conversation.createdAt,
-                    conversation.lastActivityAt, max(conversation.unread, 0),
+                    conversation.lastActivityAt, max(conversation.unread, 0), max(conversation.timerSeconds, 0),
                 ])
         }
     }
@@ -42,6 +43,15 @@ extension Store {
         }
     }
 
+    /// Sets the disappearing timer (0: the default). Returns false when there is no such conversation.
+    @discardableResult
+    public func setTimer(conversation id: String, seconds: Int64) throws(StorageError) -> Bool {
+        try write { db in
+            try db.execute(sql: "UPDATE conversations SET timerSeconds = ? WHERE id = ?", arguments: [max(seconds, 0), id])
+            return db.changesCount > 0
+        }
+    }
+
     /// Removes a conversation with its messages and outbox items. Returns false when there was none.
     @discardableResult
     public func removeConversation(id: String) throws(StorageError) -> Bool {
@@ -52,7 +62,7 @@ extension Store {
         }
     }
 
-    private static let conversationColumns = "id, kind, title, createdAt, lastActivityAt, unread"
+    private static let conversationColumns = "id, kind, title, createdAt, lastActivityAt, unread, timerSeconds"
 
     private static func decodeConversation(_ row: Row) throws -> StoredConversation {
         let kind: String = try row.decode(atIndex: 1)
@@ -62,6 +72,6 @@ extension Store {
         return StoredConversation(
             id: try row.decode(atIndex: 0), kind: kind, title: try row.decode(atIndex: 2),
             createdAt: try row.decode(atIndex: 3), lastActivityAt: try row.decode(atIndex: 4),
-            unread: try row.decode(atIndex: 5))
+            unread: try row.decode(atIndex: 5), timerSeconds: try row.decode(atIndex: 6))
     }
 }

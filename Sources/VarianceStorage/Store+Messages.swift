@@ -90,6 +90,32 @@ extension Store {
         }
     }
 
+    /// The order outgoing statuses move in; a status never moves back.
+    public static let outgoingStatusOrder = ["queued", "sent", "delivered", "read"]
+
+    /// Moves each of the messages `ids` in `conversation` sent by `sender` forward to
+    /// `status`, in one transaction; a message already at or past it is left alone.
+    /// - Returns: the messages that moved, in the order given, each with its former status.
+    public func advanceStatus(
+        of ids: [String], conversation: String, sender: String, to status: String
+    ) throws(StorageError) -> [(id: String, from: String)] {
+        guard let rank = Self.outgoingStatusOrder.firstIndex(of: status), rank > 0 else { return [] }
+        let earlier = Self.outgoingStatusOrder[..<rank].map { "'\($0)'" }.joined(separator: ", ")
+        return try write { db in
+            var moved: [(id: String, from: String)] = []
+            for id in ids {
+                guard let former = try String.fetchOne(db, sql: """
+                    SELECT status FROM messages
+                    WHERE id = ? AND conversation = ? AND sender = ? AND status IN (\(earlier))
+                    """, arguments: [id, conversation, sender])
+                else { continue }
+                try db.execute(sql: "UPDATE messages SET status = ? WHERE id = ?", arguments: [status, id])
+                moved.append((id: id, from: former))
+            }
+            return moved
+        }
+    }
+
     /// Deletes messages with `expiresAt <= now` and the outbox items that refer to them.
     /// The hourly sweep calls this. - Returns: how many messages were deleted.
     public func deleteExpired(now: Int64) throws(StorageError) -> Int {

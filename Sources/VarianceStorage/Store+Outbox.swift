@@ -32,6 +32,36 @@ extension Store {
         }
     }
 
+    /// The queued items of one conversation, oldest first, whatever their next attempt time.
+    public func queuedOutbox(conversation: String, limit: Int) throws(StorageError) -> [StoredOutboxItem] {
+        let limit = min(max(limit, 1), Self.maxPageSize)
+        return try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, messageId, conversation, payload, attempts, nextAttemptAt, createdAt
+                FROM outbox WHERE conversation = ? ORDER BY createdAt, id LIMIT ?
+                """, arguments: [conversation, limit]).map(decodeOutboxItem)
+        }
+    }
+
+    /// The conversations with queued items: each with its oldest item's next attempt time.
+    public func outboxQueues() throws(StorageError) -> [(conversation: String, nextAttemptAt: Int64)] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT o.conversation, o.nextAttemptAt FROM outbox o
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM outbox w
+                    WHERE w.conversation = o.conversation AND (w.createdAt, w.id) < (o.createdAt, o.id))
+                """).map { row in (conversation: try row.decode(atIndex: 0), nextAttemptAt: try row.decode(atIndex: 1)) }
+        }
+    }
+
+    /// Makes every item of `conversation` due at `time` (its peer became reachable).
+    public func rescheduleOutbox(conversation: String, at time: Int64) throws(StorageError) {
+        try write { db in
+            try db.execute(sql: "UPDATE outbox SET nextAttemptAt = ? WHERE conversation = ?", arguments: [time, conversation])
+        }
+    }
+
     /// Removes an item once it is sent (or given up). Returns false when there was none.
     @discardableResult
     public func removeOutbox(id: String) throws(StorageError) -> Bool {

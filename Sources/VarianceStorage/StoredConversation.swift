@@ -20,14 +20,19 @@ public struct StoredConversation: Sendable, Equatable {
     public var lastActivityAt: Int64
     /// How many messages are unread.
     public var unread: Int
+    /// The disappearing timer in seconds: new messages live this long (0: the 30-day default).
+    public var timerSeconds: Int64
 
     /// Creates a conversation; `lastActivityAt` defaults to `createdAt`.
-    public init(id: String, kind: Kind, title: String = "", createdAt: Int64, lastActivityAt: Int64? = nil, unread: Int = 0) {
+    public init(id: String, kind: Kind, title: String = "", createdAt: Int64, lastActivityAt: Int64? = nil, unread: Int = 0,
+        timerSeconds: Int64 = 0
+    ) {
         self.id = id
         self.kind = kind
         self.title = title
         self.createdAt = createdAt
         self.lastActivityAt = lastActivityAt ?? createdAt
         self.unread = unread
+        self.timerSeconds = timerSeconds
     }
 }

@@ -13,6 +13,7 @@ struct Transcript {
         case exit(engine: String, code: Int32)
         case signal(engine: String, signal: Int32)
         case restart(engine: String)
+        case ignore(engine: String, method: String)
     }
 
     enum Send {
@@ -79,6 +80,9 @@ struct Transcript {
                     }
                     lines.append(Line(number: number, step: .signal(engine: engine, signal: signal)))
                 case "@restart": lines.append(Line(number: number, step: .restart(engine: engine)))
+                case "@ignore":
+                    guard words.count == 3 else { throw fail("@ignore ENGINE METHOD") }
+                    lines.append(Line(number: number, step: .ignore(engine: engine, method: words[2])))
                 default: throw fail("unknown directive \(words[0])")
                 }
                 continue

@@ -19,6 +19,8 @@ final class TranscriptRunner {
     /// id → method of requests sent, per engine, for result validation.
     private var methodsByID: [String: [String: String]] = [:]
     private var captures: [String: JSON] = [:]
+    /// Notification methods not checked, per engine (`@ignore`).
+    private var ignored: [String: Set<String>] = [:]
     private(set) var failures: [String] = []
 
     init(transcript: Transcript, workDirectory: URL, document: JSON) {
@@ -84,6 +86,8 @@ final class TranscriptRunner {
             engines[engine]?.closeInput()
             finish(engine, expecting: 0, line: line.number)
             start(engine, line: line.number)
+        case .ignore(let engine, let method):
+            ignored[engine, default: []].insert(method)
         case .send, .expect:
             break
         }
@@ -105,9 +109,27 @@ final class TranscriptRunner {
             return fail(line, "\(engine) did not exit within 60 s")
         }
         if status != code { fail(line, "\(engine) exited with \(status), expected \(code); stderr: \(process.standardError)") }
-        while let extra = process.next(timeout: 1) {
+        while let extra = nextFrame(of: process, engine: engine, timeout: 1) {
             fail(line, "\(engine) wrote a frame nobody expected: \(extra.json.compactString)")
         }
+    }
+
+    /// The next frame, skipping notifications of a method this engine's `@ignore` lines name
+    /// that match none of the `wanted` patterns (they are validated against the schema).
+    private func nextFrame(
+        of process: EngineProcess, engine: String, timeout: TimeInterval, wanted: [JSON] = []
+    ) -> OutputFrame? {
+        while let frame = process.next(timeout: timeout) {
+            guard case .object(let object) = frame.json, object["id"] == nil, case .string(let method)? = object["method"],
+                ignored[engine]?.contains(method) == true,
+                !wanted.contains(where: { pattern in
+                    var trial = captures
+                    return Self.match(pattern, frame.json, &trial)
+                })
+            else { return frame }
+            validate(frame.json, engine: engine)
+        }
+        return nil
     }
 
     private func queue(_ send: Transcript.Send, to engine: String) {
@@ -139,8 +161,9 @@ final class TranscriptRunner {
         flushSends()
         guard let process = engines[engine] else { return fail(block[0].line, "no engine \(engine)") }
         var actual: [OutputFrame] = []
+        let wanted = block.map(\.json)
         for expected in block {
-            guard let frame = process.next(timeout: 60) else {
+            guard let frame = nextFrame(of: process, engine: engine, timeout: 60, wanted: wanted) else {
                 return fail(expected.line, "\(engine) wrote nothing more (expected \(expected.json.compactString)); stderr: \(process.standardError)")
             }
             actual.append(frame)

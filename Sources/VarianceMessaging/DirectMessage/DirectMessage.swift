@@ -19,8 +19,9 @@ public struct DirectMessage: Sendable, Hashable {
 /// The kinds of direct-message content (the `body` oneof of `Content`). Fields 100...199 of
 /// the protobuf are reserved for call signalling.
 public enum Content: Sendable, Hashable {
-    /// A text message, possibly answering the message `replyTo`.
-    case text(body: String, replyTo: String?)
+    /// A text message, possibly answering the message `replyTo`, that lives
+    /// `expiresInSeconds` after it is received (nil: the 30-day default).
+    case text(body: String, replyTo: String?, expiresInSeconds: UInt32? = nil)
     /// "These messages reached my device."
     case deliveryReceipt(ids: [String])
     /// "I have read everything up to and including `upTo`, and these `ids`."
@@ -29,9 +30,28 @@ public enum Content: Sendable, Hashable {
     case typing(active: Bool)
     /// The sender's presence; `lastSeenMs` in Unix milliseconds when known.
     case presence(PresenceStatus, lastSeenMs: UInt64?)
+    /// The conversation's disappearing timer changed (nil: back to the 30-day default).
+    case timer(seconds: UInt32?)
 }
 
 /// A presence status.
 public enum PresenceStatus: Int, Sendable, Hashable, CaseIterable {
     case unspecified = 0, online = 1, away = 2, busy = 3, offline = 4
+
+    /// The wire name used by the RPC surface.
+    public var name: String {
+        switch self {
+        case .unspecified: "unknown"
+        case .online: "online"
+        case .away: "away"
+        case .busy: "busy"
+        case .offline: "offline"
+        }
+    }
+
+    /// The status with this RPC name (`online`, `away`, `busy`, `offline`), or nil.
+    public init?(name: String) {
+        guard let status = Self.allCases.first(where: { $0.name == name && $0 != .unspecified }) else { return nil }
+        self = status
+    }
 }

@@ -27,10 +27,11 @@ public enum DirectMessageCodec {
         p.id = message.id
         p.sentAtMs = message.sentAtMs
         switch message.content {
-        case .text(let body, let replyTo):
+        case .text(let body, let replyTo, let expiresIn):
             var t = Variance_Dm_V1_Text()
             t.body = body
             t.replyTo = replyTo ?? ""
+            t.expireSeconds = expiresIn ?? 0
             p.body = .text(t)
         case .deliveryReceipt(let ids):
             var r = Variance_Dm_V1_DeliveryReceipt()
@@ -50,6 +51,10 @@ public enum DirectMessageCodec {
             s.status = .init(rawValue: status.rawValue) ?? .unspecified
             s.lastSeenMs = lastSeen ?? 0
             p.body = .presence(s)
+        case .timer(let seconds):
+            var t = Variance_Dm_V1_TimerSetting()
+            t.seconds = seconds ?? 0
+            p.body = .timer(t)
         }
         guard let bytes: [UInt8] = try? p.serializedBytes() else { throw .malformed("content") }
         guard bytes.count <= MessagingLimits.maxContentBytes else { throw .tooLarge("content") }
@@ -64,7 +69,9 @@ public enum DirectMessageCodec {
         let content: Content
         switch p.body {
         case .text(let t)?:
-            content = .text(body: t.body, replyTo: t.replyTo.isEmpty ? nil : t.replyTo)
+            content = .text(
+                body: t.body, replyTo: t.replyTo.isEmpty ? nil : t.replyTo,
+                expiresInSeconds: t.expireSeconds == 0 ? nil : t.expireSeconds)
         case .deliveryReceipt(let r)?:
             content = .deliveryReceipt(ids: r.ids)
         case .readReceipt(let r)?:
@@ -74,6 +81,8 @@ public enum DirectMessageCodec {
         case .presence(let s)?:
             content = .presence(PresenceStatus(rawValue: s.status.rawValue) ?? .unspecified,
                                 lastSeenMs: s.lastSeenMs == 0 ? nil : s.lastSeenMs)
+        case .timer(let t)?:
+            content = .timer(seconds: t.seconds == 0 ? nil : t.seconds)
         case nil:
             throw .malformed("unknown content kind")
         }
@@ -86,9 +95,12 @@ public enum DirectMessageCodec {
     static func check(_ m: DirectMessage) throws(MessagingError) {
         try checkID(m.id)
         switch m.content {
-        case .text(let body, let replyTo):
+        case .text(let body, let replyTo, let expiresIn):
             guard body.utf8.count <= MessagingLimits.maxTextBodyBytes else { throw .tooLarge("text body") }
             if let replyTo { try checkID(replyTo) }
+            if let expiresIn { guard expiresIn <= MessagingLimits.maxTimerSeconds else { throw .tooLarge("expire seconds") } }
+        case .timer(let seconds):
+            if let seconds { guard seconds <= MessagingLimits.maxTimerSeconds else { throw .tooLarge("timer") } }
         case .deliveryReceipt(let ids):
             guard !ids.isEmpty else { throw .malformed("empty receipt") }
             guard ids.count <= MessagingLimits.maxReceiptIDs else { throw .tooLarge("receipt ids") }

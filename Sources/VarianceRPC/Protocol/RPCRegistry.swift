@@ -8,17 +8,18 @@ public enum RPCRegistry {
         IdentityCreate.self, IdentityRecover.self, IdentityUnlock.self, IdentityShow.self,
         MessagesList.self, MessagesSend.self, MessagesMarkRead.self, ContactsAdd.self, ContactsList.self,
         ContactsFingerprint.self, ContactsRemove.self, ContactsBlock.self, ContactsUnblock.self,
-        ConversationsList.self,
+        ConversationsList.self, ConversationsSetTimer.self, TypingSet.self, PresenceSet.self, PresenceGet.self,
         NodeStatusMethod.self, NodeConnect.self, NodePeers.self,
     ]
 
     public static let methodNames: [String] = methods.map { $0.name }
 
-    /// Notifications the engine pushes. `engine.ready` and `engine.failed` carry no `seq`;
-    /// every other one does, and is persisted for `events.replay`.
+    /// Notifications the engine pushes. `engine.ready`, `engine.failed`, `typing` and
+    /// `presence` carry no `seq`; every other one does, and is persisted for `events.replay`.
     public static let notificationNames: [String] = [
         EngineNotification.ready, EngineNotification.failed, EngineNotification.identityChanged,
         EngineNotification.nodeStatus, EngineNotification.messageReceived, EngineNotification.messageStatus,
+        EngineNotification.typing, EngineNotification.presence, EngineNotification.conversationChanged,
     ]
 }
 
@@ -34,6 +35,12 @@ public enum EngineNotification {
     public static let messageReceived = "message.received"
     /// `{id, conversation, status}`: a sent message's status changed.
     public static let messageStatus = "message.status"
+    /// `{conversation, from, active}`: a contact started or stopped typing.
+    public static let typing = "typing"
+    /// `{did, status, lastSeen?}`: a contact's presence changed.
+    public static let presence = "presence"
+    /// `{conversation, timer, by}`: a contact changed the conversation's disappearing timer.
+    public static let conversationChanged = "conversation.changed"
 }
 
 /// The version numbers the engine reports.

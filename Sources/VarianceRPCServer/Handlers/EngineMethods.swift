@@ -1,4 +1,5 @@
 import VarianceEngine
+import VarianceMessaging
 import VarianceRPC
 
 /// The adapter from the wire to the engine: every method of ``RPCRegistry`` bound to the
@@ -101,8 +102,30 @@ public enum EngineMethods {
             return ConversationsList.Result(conversations: conversations.map {
                 ConversationObject(
                     id: $0.id, kind: $0.kind, title: $0.title, lastMessage: $0.lastMessage.map(MessageWire.object),
-                    unread: Int64($0.unread))
+                    unread: Int64($0.unread), timer: $0.timerSeconds > 0 ? $0.timerSeconds : Int64(ConversationWire.defaultTimer))
             })
+        }
+        table.async(ConversationsSetTimer.self, lane: { $0.conversation }) { params throws(RPCError) in
+            try await call { () throws(EngineError) in
+                try await engine.setTimer(conversation: params.conversation, seconds: params.seconds.map { UInt32($0) })
+            }
+            return ConversationsSetTimer.Result(
+                conversation: params.conversation, seconds: params.seconds ?? Int64(ConversationWire.defaultTimer))
+        }
+        table.async(TypingSet.self) { params throws(RPCError) in
+            try await call { () throws(EngineError) in try await engine.setTyping(conversation: params.conversation, active: params.active) }
+            return EmptyResult()
+        }
+        table.async(PresenceSet.self) { params throws(RPCError) in
+            guard let status = PresenceStatus(name: params.status) else {
+                throw RPCError.invalidParams(field: "status", reason: "must be one of online, away, busy, offline")
+            }
+            try await call { () throws(EngineError) in try await engine.setPresence(status) }
+            return EmptyResult()
+        }
+        table.async(PresenceGet.self) { params throws(RPCError) in
+            let info = try await call { () throws(EngineError) in try await engine.presence(of: params.did) }
+            return PresenceWire.result(did: params.did, info)
         }
         table.async(NodeStatusMethod.self) { _ throws(RPCError) in
             let status = try await call { () throws(EngineError) in try await engine.nodeStatus() }
@@ -147,6 +170,19 @@ enum MessageWire {
             sentAt: Timestamps.rfc3339(message.sentAt), receivedAt: message.receivedAt.map(Timestamps.rfc3339),
             status: message.status, replyTo: message.replyTo, expiresAt: Timestamps.rfc3339(message.expiresAt))
     }
+}
+
+/// Presence as the wire shows it.
+enum PresenceWire {
+    static func result(did: String, _ info: PresenceInfo) -> PresenceGet.Result {
+        PresenceGet.Result(did: did, status: info.status.name, lastSeen: info.lastSeen.map(Timestamps.rfc3339))
+    }
+}
+
+/// Conversation facts on the wire.
+enum ConversationWire {
+    /// The timer a conversation has when none is set: 30 days, in seconds.
+    static let defaultTimer = MessagingLimits.maxTimerSeconds
 }
 
 /// Engine contacts as wire objects.

@@ -1,4 +1,5 @@
 import VarianceEngine
+import VarianceMessaging
 import VarianceRPC
 
 /// Events in their wire form: the encoder the engine persists with, and the notification
@@ -21,12 +22,27 @@ public enum EventCoding {
                 EngineNotification.messageStatus,
                 JSON.object(["id": .string(id), "conversation": .string(conversation), "status": .string(status)]).bytes
             )
+        case .typing(let conversation, let from, let active):
+            (
+                EngineNotification.typing,
+                JSON.object(["conversation": .string(conversation), "from": .string(from), "active": .bool(active)]).bytes
+            )
+        case .presence(let did, let info):
+            (EngineNotification.presence, PresenceWire.result(did: did, info).json.bytes)
+        case .conversationChanged(let conversation, let timer, let by):
+            (
+                EngineNotification.conversationChanged,
+                JSON.object([
+                    "conversation": .string(conversation), "timer": .int(Int64(timer ?? ConversationWire.defaultTimer)),
+                    "by": .string(by),
+                ]).bytes
+            )
         }
     }
 
-    /// The params of a persisted record, with its `seq` first.
+    /// The params of a record, with its `seq` first (none for an ephemeral one, seq 0).
     public static func params(of record: EventRecord) -> JSON {
-        var object: JSONObject = ["seq": .int(record.seq)]
+        var object: JSONObject = record.seq > 0 ? ["seq": .int(record.seq)] : [:]
         if case .object(let stored)? = try? JSONParser.parse(record.params) {
             for member in stored.members where member.key != "seq" { object.members.append(member) }
         }

@@ -70,7 +70,7 @@ MessagesListResult = TypedDict("MessagesListResult", {
 
 MessagesSendResult = TypedDict("MessagesSendResult", {
     "id": str,
-    "status": Literal["queued", "sent", "delivered"],
+    "status": Literal["queued", "sent"],
 })
 
 Contact = TypedDict("Contact", {
@@ -98,10 +98,22 @@ Conversation = TypedDict("Conversation", {
     "title": str,
     "lastMessage": NotRequired[Message],
     "unread": int,
+    "timer": int,
 })
 
 ConversationsListResult = TypedDict("ConversationsListResult", {
     "conversations": list[Conversation],
+})
+
+ConversationsSetTimerResult = TypedDict("ConversationsSetTimerResult", {
+    "conversation": str,
+    "seconds": int,
+})
+
+Presence = TypedDict("Presence", {
+    "did": str,
+    "status": Literal["online", "away", "busy", "offline", "unknown"],
+    "lastSeen": NotRequired[str],
 })
 
 NodeStatusDht = TypedDict("NodeStatusDht", {
@@ -178,6 +190,25 @@ MessageStatusParams = TypedDict("MessageStatusParams", {
     "status": Literal["queued", "sent", "delivered", "read", "failed"],
 })
 
+TypingParams = TypedDict("TypingParams", {
+    "conversation": str,
+    "from": str,
+    "active": bool,
+})
+
+PresenceParams = TypedDict("PresenceParams", {
+    "did": str,
+    "status": Literal["online", "away", "busy", "offline", "unknown"],
+    "lastSeen": NotRequired[str],
+})
+
+ConversationChangedParams = TypedDict("ConversationChangedParams", {
+    "seq": int,
+    "conversation": str,
+    "timer": int,
+    "by": str,
+})
+
 # Wire method name -> Python method name on Engine.
 METHODS: dict[str, str] = {
     "engine.info": "engine_info",
@@ -200,6 +231,10 @@ METHODS: dict[str, str] = {
     "contacts.block": "contacts_block",
     "contacts.unblock": "contacts_unblock",
     "conversations.list": "conversations_list",
+    "conversations.setTimer": "conversations_set_timer",
+    "typing.set": "typing_set",
+    "presence.set": "presence_set",
+    "presence.get": "presence_get",
     "node.status": "node_status",
     "node.connect": "node_connect",
     "node.peers": "node_peers",
@@ -213,6 +248,9 @@ NOTIFICATIONS: dict[str, str] = {
     "node.status": "NodeStatusParams",
     "message.received": "MessageReceivedParams",
     "message.status": "MessageStatusParams",
+    "typing": "TypingParams",
+    "presence": "PresenceParams",
+    "conversation.changed": "ConversationChangedParams",
 }
 
 # Application error codes of the document (components/errors).
@@ -348,7 +386,7 @@ class GeneratedMethods:
         return await self.call("messages.list", **{k: v for k, v in params.items() if v is not None})
 
     async def messages_send(self, *, conversation: str, text: str, reply_to: str | None = None) -> MessagesSendResult:
-        """`messages.send`: Store a text as queued, encrypt it with Olm and send it to the contact over /variance/dm/1.0.0. Delivered when the contact acknowledged it; queued (and kept) when it cannot be reached now.
+        """`messages.send`: Store a text with its outbox item, encrypt it with Olm and send it to the contact over /variance/dm/1.0.0. sent: the contact's node acknowledged it; queued: it waits in the outbox (kept across restarts, retried with backoff and when the contact's peer connects) and message.status reports sent, then delivered (the contact's delivery receipt) and read.
 
         Params:
             conversation (required): The contact's DID.
@@ -364,7 +402,7 @@ class GeneratedMethods:
         return await self.call("messages.send", **{k: v for k, v in params.items() if v is not None})
 
     async def messages_mark_read(self, *, conversation: str, up_to: str) -> dict[str, Any]:
-        """`messages.markRead`: Mark the incoming messages of a conversation up to and including a message read: the unread count becomes the number of incoming messages newer than it, and the contact is sent a read receipt (best effort); on its side, its messages up to the newest one read get message.status read.
+        """`messages.markRead`: Mark the incoming messages of a conversation up to and including a message read: the unread count becomes the number of incoming messages newer than it, and a read receipt is queued for the contact through the outbox; on its side, its messages up to the newest one read get message.status read.
 
         Params:
             conversation (required): The conversation id (the contact's DID).
@@ -467,6 +505,63 @@ class GeneratedMethods:
             -32001 NoIdentity: No identity, or the identity is locked.
         """
         return await self.call("conversations.list")
+
+    async def conversations_set_timer(self, *, conversation: str, seconds: int | None = None) -> ConversationsSetTimerResult:
+        """`conversations.setTimer`: Set the disappearing timer of the conversation with a contact: messages sent from now on disappear this many seconds after they arrive, on both sides (the contact is told through the outbox, in order with the messages around it, and gets conversation.changed). Without seconds: back to the 30-day default.
+
+        Params:
+            conversation (required): The contact's DID.
+            seconds (optional): 1 to 2592000 (30 days).
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+            -32602 InvalidParams: Invalid params; data names the field and the reason.
+            -32002 NotFound: Not found.
+        """
+        params = {"conversation": conversation, "seconds": seconds}
+        return await self.call("conversations.setTimer", **{k: v for k, v in params.items() if v is not None})
+
+    async def typing_set(self, *, conversation: str, active: bool) -> dict[str, Any]:
+        """`typing.set`: Tell a contact we started or stopped typing; it gets a typing notification. Best effort and never queued: nothing is sent when no peer of the contact is connected, or when it is blocked. Receivers should treat active as stale after 15 s without a refresh.
+
+        Params:
+            conversation (required): The contact's DID.
+            active (required): true: typing; false: stopped.
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+            -32602 InvalidParams: Invalid params; data names the field and the reason.
+            -32002 NotFound: Not found.
+        """
+        params = {"conversation": conversation, "active": active}
+        return await self.call("typing.set", **{k: v for k, v in params.items() if v is not None})
+
+    async def presence_set(self, *, status: Literal["online", "away", "busy", "offline"]) -> dict[str, Any]:
+        """`presence.set`: Set our presence and tell every connected, unblocked contact (and each contact whose peer connects later). offline is invisible: contacts are told offline and nothing more.
+
+        Params:
+            status (required): online, away, busy or offline.
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+            -32602 InvalidParams: Invalid params; data names the field and the reason.
+        """
+        params = {"status": status}
+        return await self.call("presence.set", **{k: v for k, v in params.items() if v is not None})
+
+    async def presence_get(self, *, did: str) -> Presence:
+        """`presence.get`: A contact's presence as it last told us (offline, with lastSeen, once its last peer disconnected; unknown when it told us nothing yet), or ours for our own DID.
+
+        Params:
+            did (required): A contact's DID, or ours.
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+            -32602 InvalidParams: Invalid params; data names the field and the reason.
+            -32002 NotFound: Not found.
+        """
+        params = {"did": did}
+        return await self.call("presence.get", **{k: v for k, v in params.items() if v is not None})
 
     async def node_status(self) -> NodeStatus:
         """`node.status`: This node's peer ID, listen addresses and connectivity. Starts the node if needed.
