@@ -31,6 +31,7 @@ extension Engine {
         if swarm == nil {
             swarm = node
             scheduleOutboxTimer()
+            Task { await self.reconnectContacts(node) }
             let events = node.events
             nodeEventsTask = Task { [weak self] in
                 for await event in events {
@@ -49,6 +50,23 @@ extension Engine {
             }
         }
         return node
+    }
+
+    /// How many contacts are dialed at start, at most.
+    static let reconnectLimit = 64
+
+    /// Dials the stored address of each unblocked contact (at most ``reconnectLimit``), so
+    /// that messages queued for us on their side flow as soon as we are back.
+    private func reconnectContacts(_ node: Swarm) async {
+        guard let store = try? readyStore(), let contacts = try? store.contacts() else { return }
+        for contact in contacts.prefix(Self.reconnectLimit) where !contact.blocked {
+            guard let text = try? store.value(forKey: MessagingProtocol.addressKey(contact.did)),
+                let address = try? Multiaddr(String(decoding: text, as: UTF8.self))
+            else { continue }
+            do { _ = try await node.dial(address) } catch {
+                logger.debug("A contact is not reachable at start", metadata: ["did": "\(contact.did)"])
+            }
+        }
     }
 
     private func nodeConnectivityChanged() async {

@@ -1,0 +1,236 @@
+import Foundation
+import Testing
+import VarianceRPC
+
+/// "Nothing lost": real engine processes exchanging many messages, with the receiver
+/// restarted and the sender killed mid-stream. Every accepted message (one whose
+/// `messages.send` was answered) arrives exactly once, in the order it was sent.
+@Suite(.serialized) struct DeliveryTests {
+    @Test func aThousandMessagesEachWayArriveOnceAndInOrder() async throws {
+        try await offThePool {
+            let (alice, bob) = try Pair.connected()
+            defer { alice.stop(); bob.stop() }
+            let count = 1000
+            let aliceIDs = alice.pipelineSends(to: bob.did, texts: (0..<count).map { "a\($0)" })
+            let bobIDs = bob.pipelineSends(to: alice.did, texts: (0..<count).map { "b\($0)" })
+            try alice.waitForReplies(aliceIDs)
+            try bob.waitForReplies(bobIDs)
+            try bob.waitUntil("\(count) messages from alice") { $0.received(from: alice.did).count >= count }
+            try alice.waitUntil("\(count) messages from bob") { $0.received(from: bob.did).count >= count }
+            #expect(bob.received(from: alice.did) == (0..<count).map { "a\($0)" })
+            #expect(alice.received(from: bob.did) == (0..<count).map { "b\($0)" })
+            // And every one was acknowledged by a delivery receipt.
+            try alice.waitUntil("delivered statuses") { $0.statuses(of: "delivered").count >= count }
+            try bob.waitUntil("delivered statuses") { $0.statuses(of: "delivered").count >= count }
+            #expect(Set(alice.statuses(of: "delivered")).count == count)
+        }
+    }
+
+    @Test func theReceiverRestartedMidStreamMissesNothing() async throws {
+        try await offThePool {
+            let (alice, bob) = try Pair.connected()
+            defer { alice.stop(); bob.stop() }
+            let texts = (0..<300).map { "m\($0)" }
+            let ids = alice.pipelineSends(to: bob.did, texts: texts)
+            try bob.waitUntil("the first messages") { $0.received(from: alice.did).count >= 50 }
+            let before = bob.received(from: alice.did)
+            let restarted = try bob.restart()
+            defer { restarted.stop() }
+            try alice.waitForReplies(ids)
+            try restarted.waitUntil("the rest") { before.count + $0.received(from: alice.did).count >= texts.count }
+            let all = before + restarted.received(from: alice.did)
+            #expect(all == texts)
+        }
+    }
+
+    @Test func theSenderKilledMidStreamLosesNothingItAccepted() async throws {
+        try await offThePool {
+            let (alice, bob) = try Pair.connected()
+            defer { alice.stop(); bob.stop() }
+            // Bob is away while alice writes: all 300 are accepted and queued.
+            bob.stop()
+            let texts = (0..<300).map { "k\($0)" }
+            let ids = alice.pipelineSends(to: bob.did, texts: texts)
+            try alice.waitForReplies(ids)
+            #expect(ids.allSatisfy { alice.replies[$0]?["result"]?["status"]?.stringValue == "queued" })
+            // Bob returns (and dials alice); alice is killed while her outbox drains.
+            let returned = try bob.restart(expectingExit: false)
+            defer { returned.stop() }
+            try returned.waitUntil("the first messages") { $0.received(from: alice.did).count >= 60 }
+            alice.kill()
+            let atKill = returned.received(from: alice.did).count
+            let revived = try alice.restart(expectingExit: false)
+            defer { revived.stop() }
+            try returned.waitUntil("every message") { Set($0.received(from: alice.did)).count >= texts.count }
+            let received = returned.received(from: alice.did)
+            #expect(atKill < texts.count, "the kill came after everything was sent; the test proved nothing")
+            #expect(received == texts, "lost, repeated or reordered")
+        }
+    }
+}
+
+/// Runs blocking work on its own thread, off Swift's small cooperative pool.
+private func offThePool(_ body: @escaping @Sendable () throws -> Void) async throws {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        Thread {
+            do {
+                try body()
+                continuation.resume()
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }.start()
+    }
+}
+
+struct DeliveryTestError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// One engine process with the bookkeeping a test needs: replies by id, notifications.
+final class Peer: @unchecked Sendable {
+    let name: String
+    let directory: URL
+    let arguments: [String]
+    let engine: EngineProcess
+    private(set) var did = ""
+    private(set) var address = ""
+    private var nextID = 1
+    private(set) var replies: [Int64: JSON] = [:]
+    private(set) var notifications: [JSON] = []
+
+    init(name: String, directory: URL, arguments: [String]) throws {
+        self.name = name
+        self.directory = directory
+        self.arguments = arguments
+        engine = try EngineProcess(arguments: ["--data-dir", directory.path] + arguments)
+    }
+
+    /// Sends a request and waits for its reply (notifications read meanwhile are kept).
+    @discardableResult
+    func call(_ method: String, _ params: JSONObject = [:], timeout: TimeInterval = 60) throws -> JSON {
+        let id = send(method, params)
+        try waitForReplies([id], timeout: timeout)
+        let reply = replies[id]!
+        guard let result = reply["result"] else {
+            throw DeliveryTestError(description: "\(name) \(method): \(reply.compactString)")
+        }
+        return result
+    }
+
+    func send(_ method: String, _ params: JSONObject) -> Int64 {
+        let id = Int64(nextID)
+        nextID += 1
+        engine.send(["jsonrpc": "2.0", "id": .int(id), "method": .string(method), "params": .object(params)])
+        return id
+    }
+
+    /// Writes one `messages.send` per text without waiting; returns the request ids.
+    func pipelineSends(to did: String, texts: [String]) -> [Int64] {
+        texts.map { send("messages.send", ["conversation": .string(did), "text": .string($0)]) }
+    }
+
+    func waitForReplies(_ ids: [Int64], timeout: TimeInterval = 180) throws {
+        try waitUntil("replies", timeout: timeout) { peer in ids.allSatisfy { peer.replies[$0] != nil } }
+    }
+
+    /// Reads frames until `condition` holds.
+    func waitUntil(_ what: String, timeout: TimeInterval = 180, _ condition: (Peer) -> Bool) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !condition(self) {
+            let left = deadline.timeIntervalSinceNow
+            guard left > 0, let frame = engine.next(timeout: left) else {
+                throw DeliveryTestError(description: "\(name): no \(what) within \(Int(timeout)) s; stderr: \(engine.standardError.suffix(2000))")
+            }
+            if let id = frame.json["id"]?.intValue {
+                replies[id] = frame.json
+            } else {
+                notifications.append(frame.json)
+            }
+        }
+    }
+
+    /// The texts of `message.received` from `did`, in arrival order.
+    func received(from did: String) -> [String] {
+        notifications.compactMap { n in
+            guard n["method"]?.stringValue == "message.received", let message = n["params"]?["message"],
+                message["from"]?.stringValue == did
+            else { return nil }
+            return message["text"]?.stringValue
+        }
+    }
+
+    /// The ids of `message.status` notifications with this status.
+    func statuses(of status: String) -> [String] {
+        notifications.compactMap { n in
+            guard n["method"]?.stringValue == "message.status", n["params"]?["status"]?.stringValue == status else { return nil }
+            return n["params"]?["id"]?.stringValue
+        }
+    }
+
+    func createIdentity() throws {
+        let created = try call("identity.create", ["username": .string(name)])
+        did = created["did"]?.stringValue ?? ""
+        let status = try call("node.status")
+        address = status["listenAddrs"]?.arrayValue?.first?.stringValue ?? ""
+    }
+
+    /// Ends input, waits for a clean exit, and starts a new process on the same data directory.
+    func restart(expectingExit: Bool = true) throws -> Peer {
+        if expectingExit {
+            engine.closeInput()
+            guard engine.waitForExit(timeout: 60) == 0 else {
+                throw DeliveryTestError(description: "\(name) did not exit cleanly: \(engine.standardError.suffix(2000))")
+            }
+        }
+        let next = try Peer(name: name, directory: directory, arguments: arguments)
+        next.did = did
+        return next
+    }
+
+    func kill() {
+        engine.signal(SIGKILL)
+        _ = engine.waitForExit(timeout: 60)
+    }
+
+    func stop() {
+        engine.closeInput()
+        if engine.waitForExit(timeout: 30) == nil { kill() }
+    }
+}
+
+/// Two engines that know each other: each added the other by DID and address.
+enum Pair {
+    static func connected() throws -> (Peer, Peer) {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("variance-delivery-\(UUID().uuidString)")
+        // Fixed ports, so a restarted engine is found at the address its contact stored.
+        let alice = try Peer(
+            name: "alice", directory: root.appendingPathComponent("alice"),
+            arguments: ["--listen", "/ip4/127.0.0.1/tcp/\(try freePort())"])
+        let bob = try Peer(
+            name: "bob", directory: root.appendingPathComponent("bob"),
+            arguments: ["--listen", "/ip4/127.0.0.1/tcp/\(try freePort())"])
+        try alice.createIdentity()
+        try bob.createIdentity()
+        try alice.call("contacts.add", ["did": .string(bob.did), "multiaddr": .string(bob.address)])
+        try bob.call("contacts.add", ["did": .string(alice.did), "multiaddr": .string(alice.address)])
+        return (alice, bob)
+    }
+}
+
+/// A TCP port on 127.0.0.1 that nothing listens on now (the kernel's pick, released).
+func freePort() throws -> UInt16 {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw DeliveryTestError(description: "socket() failed") }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard bound else { throw DeliveryTestError(description: "bind() failed") }
+    return UInt16(bigEndian: address.sin_port)
+}
