@@ -23,22 +23,33 @@ public struct NormalMessage: Sendable, Hashable {
         self.mac = mac
     }
 
-    /// The bytes the MAC covers.
-    package static func macInput(ratchetKey: Curve25519PublicKey, chainIndex: UInt64, ciphertext: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = [version]
-        out.reserveCapacity(ciphertext.count + 48)
+    /// The bytes the MAC covers, up to the ciphertext: version, fields 1 and 2, and the key
+    /// and length of field 4; the MAC covers this header followed by the ciphertext.
+    /// `reserving` more bytes of capacity for what follows.
+    package static func macHeader(ratchetKey: Curve25519PublicKey, chainIndex: UInt64, ciphertextCount: Int, reserving extra: Int = 0) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(48 + extra)
+        out.append(version)
         ProtobufLite.appendBytes(tag: 1, ratchetKey.bytes, to: &out)
         ProtobufLite.appendUInt(tag: 2, chainIndex, to: &out)
-        ProtobufLite.appendBytes(tag: 4, ciphertext, to: &out)
+        ProtobufLite.appendVarint(4 << 3 | 2, to: &out)
+        ProtobufLite.appendVarint(UInt64(ciphertextCount), to: &out)
         return out
     }
 
-    package var macInput: [UInt8] {
-        Self.macInput(ratchetKey: ratchetKey, chainIndex: chainIndex, ciphertext: ciphertext)
+    /// This message's MAC header.
+    package var macHeader: [UInt8] {
+        Self.macHeader(ratchetKey: ratchetKey, chainIndex: chainIndex, ciphertextCount: ciphertext.count)
     }
 
     /// The bytes on the wire.
-    public var bytes: [UInt8] { macInput + mac }
+    public var bytes: [UInt8] {
+        var out = Self.macHeader(ratchetKey: ratchetKey, chainIndex: chainIndex, ciphertextCount: ciphertext.count,
+                                 reserving: ciphertext.count + mac.count)
+        out += ciphertext
+        out += mac
+        return out
+    }
 
     /// Decodes the bytes on the wire.
     public init(bytes: [UInt8]) throws(OlmError) {

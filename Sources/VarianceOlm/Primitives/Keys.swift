@@ -42,12 +42,16 @@ public struct Ed25519PublicKey: Hashable, Sendable, CustomStringConvertible {
 package struct Curve25519KeyPair: Sendable {
     package let secret: [UInt8]
     package let publicKey: Curve25519PublicKey
+    /// The secret as swift-crypto's key, made once: making it computes the public key (a
+    /// scalar multiplication), which every agreement would otherwise repeat.
+    private let privateKey: Curve25519.KeyAgreement.PrivateKey
 
     package init(secret: [UInt8]) throws(OlmError) {
         guard let key = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: secret) else {
             throw .malformed("curve25519 secret")
         }
         self.secret = secret
+        self.privateKey = key
         self.publicKey = try Curve25519PublicKey(bytes: [UInt8](key.publicKey.rawRepresentation))
     }
 
@@ -58,9 +62,8 @@ package struct Curve25519KeyPair: Sendable {
 
     /// X25519 with `other`; refuses an all-zero result.
     package func diffieHellman(_ other: Curve25519PublicKey) throws(OlmError) -> [UInt8] {
-        guard let key = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: secret),
-            let pub = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: other.bytes),
-            let shared = try? key.sharedSecretFromKeyAgreement(with: pub)
+        guard let pub = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: other.bytes),
+            let shared = try? privateKey.sharedSecretFromKeyAgreement(with: pub)
         else { throw .nonContributoryKey }
         let out = shared.withUnsafeBytes { [UInt8]($0) }
         if out.allSatisfy({ $0 == 0 }) { throw .nonContributoryKey }

@@ -41,10 +41,10 @@ public struct OlmSession: Sendable {
         let (key, index, ratchetKey) = try ratchet.nextMessageKey(using: &rng)
         let cipher = OlmCipher(messageKey: key)
         let ciphertext = cipher.encrypt(plaintext)
-        let macInput = NormalMessage.macInput(ratchetKey: ratchetKey, chainIndex: index, ciphertext: ciphertext)
+        let header = NormalMessage.macHeader(ratchetKey: ratchetKey, chainIndex: index, ciphertextCount: ciphertext.count)
         let message = NormalMessage(
             ratchetKey: ratchetKey, chainIndex: index, ciphertext: ciphertext,
-            mac: Array(cipher.mac(macInput).prefix(NormalMessage.macLength)))
+            mac: cipher.messageMAC(header: header, ciphertext: ciphertext))
         sending = ratchet
         return hasReceivedMessage ? .normal(message) : .preKey(PreKeyMessage(keys: sessionKeys, message: message))
     }

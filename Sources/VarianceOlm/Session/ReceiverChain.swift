@@ -37,18 +37,18 @@ package struct ReceiverChain: Sendable {
         }
         let gap = target - index
         guard gap <= Self.maxMessageGap else { throw .messageGapTooLarge(gap: gap) }
-        var key = chainKey
+        var step = OlmKDF.chainStep(chainKey)
         var i = index
         var newSkipped: [SkippedKey] = []
         while i < target {
             if target - i <= UInt64(Self.maxSkippedKeys) {
-                newSkipped.append(SkippedKey(index: i, key: OlmKDF.messageKey(chainKey: key)))
+                newSkipped.append(SkippedKey(index: i, key: step.messageKey))
             }
-            key = OlmKDF.nextChainKey(key)
+            step = OlmKDF.chainStep(step.nextChainKey)
             i += 1
         }
-        let plaintext = try Self.open(message, messageKey: OlmKDF.messageKey(chainKey: key))
-        chainKey = OlmKDF.nextChainKey(key)
+        let plaintext = try Self.open(message, messageKey: step.messageKey)
+        chainKey = step.nextChainKey
         index = target + 1
         skipped += newSkipped
         if skipped.count > Self.maxSkippedKeys { skipped.removeFirst(skipped.count - Self.maxSkippedKeys) }
@@ -59,7 +59,7 @@ package struct ReceiverChain: Sendable {
     package static func open(_ message: NormalMessage, messageKey: [UInt8]) throws(OlmError) -> [UInt8] {
         let cipher = OlmCipher(messageKey: messageKey)
         guard message.mac.count == NormalMessage.macLength,
-            cipher.verifyTruncatedMAC(message.macInput, message.mac[...])
+            cipher.verifyMessageMAC(header: message.macHeader, ciphertext: message.ciphertext, tag: message.mac)
         else { throw .badMAC }
         return try cipher.decrypt(message.ciphertext)
     }

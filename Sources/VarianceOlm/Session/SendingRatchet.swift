@@ -31,8 +31,9 @@ package enum SendingRatchet: Sendable {
         using rng: inout some RandomNumberGenerator
     ) throws(OlmError) -> (key: [UInt8], index: UInt64, ratchetKey: Curve25519PublicKey) {
         let s = try activeState(using: &rng)
-        self = .active(rootKey: s.rootKey, ratchetKey: s.ratchetKey, chainKey: OlmKDF.nextChainKey(s.chainKey), index: s.index + 1)
-        return (OlmKDF.messageKey(chainKey: s.chainKey), s.index, s.ratchetKey.publicKey)
+        let step = OlmKDF.chainStep(s.chainKey)
+        self = .active(rootKey: s.rootKey, ratchetKey: s.ratchetKey, chainKey: step.nextChainKey, index: s.index + 1)
+        return (step.messageKey, s.index, s.ratchetKey.publicKey)
     }
 
     /// The DH ratchet step for a new remote ratchet key: the new receiving chain and the
