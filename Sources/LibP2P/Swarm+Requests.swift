@@ -92,3 +92,95 @@ extension Swarm {
         }
     }
 }
+
+// Batched request/response: several requests on one stream, for protocols whose messages
+// come in bursts (direct messages). The single request above is the batch of one.
+//
+//   requester                                   responder
+//   open stream, negotiate protocolID ────────▶ handler registered by handleBatches
+//   <len><req 1> … <len><req n>, FIN ─────────▶ read until FIN (at most maxRequests)
+//                                               handler(peer, [req 1 … req n])
+//   read until FIN ◀────────────────────────── <len><resp 1> … <len><resp n>, FIN
+extension Swarm {
+    /// Serves batches of `protocolID`: reads length-prefixed requests until the peer's FIN,
+    /// answers with one response per request, in order, and closes the stream.
+    ///
+    /// Bounds: each request at most `maxRequestBytes`, at most `maxRequests` of them (one
+    /// more resets the stream), each response at most `maxResponseBytes`; the whole exchange
+    /// gets `timeout`. A handler that throws, or returns a different number of responses,
+    /// gets the stream reset.
+    public func handleBatches(
+        _ protocolID: String, maxRequestBytes: Int, maxRequests: Int, maxResponseBytes: Int,
+        timeout: Duration = .seconds(30),
+        _ handler: @escaping @Sendable (PeerID, [[UInt8]]) async throws -> [[UInt8]]
+    ) {
+        let logger = logger
+        handle(protocolID) { stream in
+            do {
+                try await withDeadline(timeout, "answering \(protocolID)", expire: { await stream.reset() }) {
+                    var requests: [[UInt8]] = []
+                    while let request = try await stream.readLengthPrefixed(maxLength: maxRequestBytes) {
+                        guard requests.count < maxRequests else {
+                            throw LibP2PError.limitReached("more than \(maxRequests) requests on one stream")
+                        }
+                        requests.append(request)
+                    }
+                    guard !requests.isEmpty else { throw LibP2PError.protocolViolation("the stream ended before a request") }
+                    let responses = try await handler(stream.remotePeer, requests)
+                    guard responses.count == requests.count, responses.allSatisfy({ $0.count <= maxResponseBytes }) else {
+                        throw LibP2PError.limitReached("responses do not fit the requests")
+                    }
+                    try await stream.write(Self.lengthPrefixed(responses))
+                    try await stream.closeWrite()
+                }
+            } catch {
+                await stream.reset()
+                logger.debug(
+                    "Batch not answered", metadata: ["protocol": "\(protocolID)", "peer": "\(stream.remotePeer)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// Sends `requests` on one new stream of `protocolID` and returns the responses read
+    /// before the peer closed: one per request, in order, or fewer if the peer stopped early
+    /// (those requests must be treated as not answered). A failure mid-way throws, and then
+    /// any of the requests may have been handled: repeating one must be harmless.
+    /// - Throws: as ``request(_:protocolID:_:maxResponseBytes:timeout:)`` when the stream
+    ///   cannot be opened or written.
+    public func batchRequest(
+        _ peer: PeerID, protocolID: String, _ requests: [[UInt8]], maxResponseBytes: Int, timeout: Duration = .seconds(30)
+    ) async throws -> [[UInt8]] {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let stream = try await openStream(to: peer, protocols: [protocolID], timeout: timeout)
+        let remaining = timeout - (clock.now - start)
+        do {
+            return try await withDeadline(remaining, "a \(protocolID) batch", expire: { await stream.reset() }) {
+                try await stream.write(Self.lengthPrefixed(requests))
+                try await stream.closeWrite()
+                var responses: [[UInt8]] = []
+                while responses.count < requests.count,
+                    let response = try await stream.readLengthPrefixed(maxLength: maxResponseBytes)
+                {
+                    responses.append(response)
+                }
+                return responses
+            }
+        } catch {
+            // What was answered before a failure is not known here: the caller retries the
+            // whole batch, and the protocol must make a repeated request harmless.
+            await stream.reset()
+            throw error
+        }
+    }
+
+    static func lengthPrefixed(_ messages: [[UInt8]]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(messages.reduce(0) { $0 + $1.count + 3 })
+        for message in messages {
+            out += Varint.encode(UInt64(message.count))
+            out += message
+        }
+        return out
+    }
+}

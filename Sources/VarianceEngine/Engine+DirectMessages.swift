@@ -5,8 +5,11 @@ import VarianceOlm
 import VarianceStorage
 
 /// Direct messages over `/variance/dm/1.0.0`: receiving (decrypt, store, event, Ack) and
-/// sending (encrypt, request, mark delivered).
+/// sending (encrypt, request, mark sent), a batch of envelopes per stream.
 extension Engine {
+    /// The most envelopes sent on one stream.
+    static let maxEnvelopesPerStream = 64
+
     /// Registers the identity and direct-message protocols on a new node.
     func registerMessagingProtocols(on node: Swarm) async {
         await node.handleRequests(
@@ -15,62 +18,107 @@ extension Engine {
             guard let self else { throw EngineError.internalError("the engine is gone") }
             return try await self.answerKeyRequest(request)
         }
-        await node.handleRequests(
-            MessagingProtocol.directMessage, maxRequestBytes: MessagingProtocol.maxRequestBytes, maxResponseBytes: 4096
-        ) { [weak self] peer, request in
+        await node.handleBatches(
+            MessagingProtocol.directMessage, maxRequestBytes: MessagingProtocol.maxRequestBytes,
+            maxRequests: Self.maxEnvelopesPerStream, maxResponseBytes: 4096
+        ) { [weak self] peer, requests in
             guard let self else { throw EngineError.internalError("the engine is gone") }
-            return try await self.receiveEnvelope(request, from: peer, node: node)
+            return try await self.receiveEnvelopes(requests, from: peer, node: node)
         }
     }
 
-    /// Handles one envelope from `peer` and returns the encoded Ack.
-    func receiveEnvelope(_ bytes: [UInt8], from peer: PeerID, node: Swarm) async throws -> [UInt8] {
+    /// Handles a batch of envelopes from `peer` and returns one encoded Ack per envelope.
+    /// The Olm state is persisted once for the batch and the texts are stored in one
+    /// transaction, all before any Ack is returned.
+    func receiveEnvelopes(_ requests: [[UInt8]], from peer: PeerID, node: Swarm) async throws -> [[UInt8]] {
         let identity = try readyIdentity()
-        let envelope: Envelope
-        do { envelope = try DirectMessageCodec.decodeEnvelope(bytes) } catch {
-            return try DirectMessageCodec.encode(Ack(envelopeIDs: [], refusal: .malformed))
+        var acks: [Ack] = []
+        var decrypted: [(message: DirectMessage, record: IdentityRecord, ack: Int)] = []
+        var usedOneTimeKey = false
+        for bytes in requests {
+            let envelope: Envelope
+            do { envelope = try DirectMessageCodec.decodeEnvelope(bytes) } catch {
+                acks.append(Ack(envelopeIDs: [], refusal: .malformed))
+                continue
+            }
+            let accept = Ack(envelopeIDs: [envelope.envelopeID])
+            func refuse(_ refusal: Ack.Refusal) -> Ack { Ack(envelopeIDs: [envelope.envelopeID], refusal: refusal) }
+            guard envelope.recipientDID == identity.did else {
+                acks.append(refuse(.wrongRecipient))
+                continue
+            }
+            // A blocked sender's envelope is dropped unseen: not decrypted, no event, and
+            // acknowledged like any other, so blocking is not observable.
+            if try isBlocked(envelope.senderDID) {
+                acks.append(accept)
+                continue
+            }
+            var record = try knownRecord(envelope.senderDID)
+            if record == nil || record?.curve25519Key != envelope.senderKey {
+                record = try? await fetchRecord(envelope.senderDID, from: peer, node: node).record
+            }
+            guard let record, record.peerIDs.contains(peer) else {
+                acks.append(refuse(.unknownSender))
+                continue
+            }
+            // No suspension from reading the state to adopting the new one.
+            let state = try messagingState()
+            var rng = SystemRandomNumberGenerator()
+            do {
+                let decryption = try state.book.decrypt(
+                    envelope, from: record, account: state.account, ourDID: identity.did, using: &rng)
+                messaging?.book = decryption.book
+                messaging?.account = decryption.account
+                // Only a pre-key message (a new inbound session) uses up a one-time key.
+                if envelope.message.messageType == 0 { usedOneTimeKey = true }
+                decrypted.append((decryption.message, record, acks.count))
+                acks.append(accept)
+            } catch .duplicate {
+                acks.append(accept)
+            } catch {
+                logger.debug("An envelope does not decrypt", metadata: ["error": "\(error)"])
+                acks.append(refuse(.decryptFailed))
+            }
         }
-        func refuse(_ refusal: Ack.Refusal) throws -> [UInt8] {
-            try DirectMessageCodec.encode(Ack(envelopeIDs: [envelope.envelopeID], refusal: refusal))
+        if !decrypted.isEmpty {
+            do {
+                try persistMessaging(account: usedOneTimeKey)
+                try apply(decrypted.map { ($0.message, $0.record) })
+            } catch {
+                // Not stored: refuse what decrypted, so the sender sends it again (newly
+                // encrypted; the message ids make the repeat harmless).
+                logger.error("Received messages could not be stored", metadata: ["error": "\(Self.reason(error))"])
+                for entry in decrypted { acks[entry.ack].refusal = .decryptFailed }
+            }
         }
-        guard envelope.recipientDID == identity.did else { return try refuse(.wrongRecipient) }
-        // A blocked sender's envelope is dropped unseen: not decrypted, no event, and
-        // acknowledged like any other, so blocking is not observable.
-        if try isBlocked(envelope.senderDID) { return try DirectMessageCodec.encode(Ack(envelopeIDs: [envelope.envelopeID])) }
-        var record = try knownRecord(envelope.senderDID)
-        if record == nil || record?.curve25519Key != envelope.senderKey {
-            record = try? await fetchRecord(envelope.senderDID, from: peer, node: node).record
+        return try acks.map { ack throws(MessagingError) in try DirectMessageCodec.encode(ack) }
+    }
+
+    /// Acts on decrypted messages, in order: texts are stored together (one transaction
+    /// per sender), everything else one by one.
+    private func apply(_ messages: [(DirectMessage, IdentityRecord)]) throws {
+        var texts: [(DirectMessage, IdentityRecord)] = []
+        func flushTexts() throws {
+            guard !texts.isEmpty else { return }
+            try storeReceived(texts)
+            texts.removeAll()
         }
-        guard let record, record.peerIDs.contains(peer) else { return try refuse(.unknownSender) }
-        // From here on no suspension: read the state, decrypt, persist, adopt.
-        let state = try messagingState()
-        var rng = SystemRandomNumberGenerator()
-        let decryption: DirectSessionBook.Decryption
-        do {
-            decryption = try state.book.decrypt(envelope, from: record, account: state.account, ourDID: identity.did, using: &rng)
-        } catch .duplicate {
-            return try DirectMessageCodec.encode(Ack(envelopeIDs: [envelope.envelopeID]))
-        } catch {
-            logger.debug("An envelope does not decrypt", metadata: ["error": "\(error)"])
-            return try refuse(.decryptFailed)
+        for (message, record) in messages {
+            if case .text = message.content, texts.isEmpty || texts[0].1.did == record.did {
+                texts.append((message, record))
+                continue
+            }
+            try flushTexts()
+            if case .text = message.content { texts.append((message, record)) } else { try apply(message, from: record) }
         }
-        messaging?.book = decryption.book
-        messaging?.account = decryption.account
-        try persistMessaging()
-        try apply(decryption.message, from: record)
-        return try DirectMessageCodec.encode(Ack(envelopeIDs: [envelope.envelopeID]))
+        try flushTexts()
     }
 
     /// Acts on one decrypted message from a verified sender.
     private func apply(_ message: DirectMessage, from record: IdentityRecord) throws {
         switch message.content {
-        case .text(let body, let replyTo, let expiresIn):
-            let wasContact = try readyStore().contact(did: record.did) != nil
-            if try storeReceived(message, text: body, replyTo: replyTo, expiresIn: expiresIn, from: record) {
-                queueDeliveryReceipt(message.id, to: record.did)
-                // A new contact (they wrote first) hears our presence, as a contact we added would.
-                if !wasContact { Task { await self.tellPresence(to: record.did) } }
-            }
+        case .text:
+            try storeReceived([(message, record)])
         case .deliveryReceipt(let ids):
             try advanceOurMessages(ids, in: record.did, to: "delivered")
         case .readReceipt(let upTo, let ids):
@@ -91,18 +139,17 @@ extension Engine {
 
     /// Moves our messages `ids` in the conversation with `did` forward to `status`, with a
     /// `message.status` event for each step: a receipt that overtook the Ack still shows
-    /// `sent` before `delivered` (unless `messages.send` is waiting to say `sent` itself).
+    /// `sent` before `delivered`.
     func advanceOurMessages(_ ids: [String], in did: String, to status: String) throws {
         guard !ids.isEmpty else { return }
         let identity = try readyIdentity()
         let order = Store.outgoingStatusOrder
+        var events: [EngineEvent] = []
         for (id, former) in try readyStore().advanceStatus(of: ids, conversation: did, sender: identity.did, to: status) {
             guard let from = order.firstIndex(of: former), let to = order.firstIndex(of: status) else { continue }
-            for step in order[(from + 1)...to] {
-                if step == "sent", deliveryWaiters[did]?[id] != nil { continue }
-                try emit(.messageStatus(id: id, conversation: did, status: step))
-            }
+            for step in order[(from + 1)...to] { events.append(.messageStatus(id: id, conversation: did, status: step)) }
         }
+        try emitAll(events)
     }
 
     /// Remembers that the text `id` from `did` arrived; a burst shares one receipt.
@@ -123,28 +170,34 @@ extension Engine {
         }
     }
 
-    /// Stores a received text (conversation = sender DID) and emits `message.received`.
-    /// It lives `expiresIn` seconds after receipt (at most 30 days, and no longer than our
-    /// own timer for the conversation). Returns false when the id was stored already.
-    private func storeReceived(
-        _ message: DirectMessage, text: String, replyTo: String?, expiresIn: UInt32?, from record: IdentityRecord
-    ) throws -> Bool {
+    /// Stores received texts from one sender (conversation = the sender's DID) in one
+    /// transaction, emits `message.received` for the new ones and queues their delivery
+    /// receipt. Each lives `expiresIn` seconds after receipt (at most 30 days, and no longer
+    /// than our own timer for the conversation).
+    private func storeReceived(_ texts: [(DirectMessage, IdentityRecord)]) throws {
+        guard let record = texts.first?.1 else { return }
         let store = try readyStore()
         let now = clock()
-        if try store.contact(did: record.did) == nil {
+        let wasContact = try store.contact(did: record.did) != nil
+        if !wasContact {
             try store.upsertContact(StoredContact(did: record.did, username: record.username, addedAt: now))
         }
         let conversation = try ensureConversation(record.did, store: store, now: now)
-        var lifetime = Int64(expiresIn ?? MessagingLimits.maxTimerSeconds)
-        if conversation.timerSeconds > 0 { lifetime = min(lifetime, conversation.timerSeconds) }
-        let stored = StoredMessage(
-            id: message.id, conversation: record.did, sender: record.did, text: text,
-            sentAt: Int64(clamping: message.sentAtMs), receivedAt: now, status: "received", replyTo: replyTo,
-            expiresAt: now + lifetime * 1000)
-        guard try store.insertMessage(stored) else { return false }
-        _ = try store.setUnread(conversation: record.did, conversation.unread + 1)
-        try emit(.messageReceived(Self.message(stored)))
-        return true
+        let stored = texts.compactMap { message, _ -> StoredMessage? in
+            guard case .text(let body, let replyTo, let expiresIn) = message.content else { return nil }
+            var lifetime = Int64(expiresIn ?? MessagingLimits.maxTimerSeconds)
+            if conversation.timerSeconds > 0 { lifetime = min(lifetime, conversation.timerSeconds) }
+            return StoredMessage(
+                id: message.id, conversation: record.did, sender: record.did, text: body,
+                sentAt: Int64(clamping: message.sentAtMs), receivedAt: now, status: "received", replyTo: replyTo,
+                expiresAt: now + lifetime * 1000)
+        }
+        let new = try store.insertIncoming(stored)
+        guard !new.isEmpty else { return }
+        try emitAll(new.map { .messageReceived(Self.message($0)) })
+        for message in new { queueDeliveryReceipt(message.id, to: record.did) }
+        // A new contact (they wrote first) hears our presence, as a contact we added would.
+        if !wasContact { Task { await self.tellPresence(to: record.did) } }
     }
 
     /// The direct conversation with `did`, created if needed, its activity time raised to `now`.
@@ -165,10 +218,10 @@ extension Engine {
             receivedAt: stored.receivedAt, status: stored.status, replyTo: stored.replyTo, expiresAt: stored.expiresAt)
     }
 
-    /// Stores a text for `conversation` (a DID) with its outbox item, then waits while the
-    /// conversation's queue is sent in order up to it (or stops short of it at a failure).
-    /// - Returns: The message id and its status: `sent` when the peer's node took it,
-    ///   `queued` when it waits in the outbox (then `message.status` tells what follows).
+    /// Stores a text for `conversation` (a DID) with its outbox item, starts the drain of
+    /// the conversation's queue and answers at once, so a burst of sends is pipelined.
+    /// - Returns: The message id and its status, `queued`: it is stored and will be sent in
+    ///   order; `message.status` then reports `sent`, `delivered` and `read`.
     public func sendMessage(conversation: String, text: String, replyTo: String?) async throws(EngineError) -> (id: String, status: String) {
         let identity = try readyIdentity()
         guard conversation.hasPrefix("did:key:"), conversation != identity.did else {
@@ -195,14 +248,26 @@ extension Engine {
         } catch {
             throw Self.map(error)
         }
-        await drainAndWait(for: item)
-        let status = (try? store.message(id: id, now: clock()))?.status ?? "queued"
-        return (id, status == "queued" ? "queued" : "sent")
+        kickDrain(conversation)
+        return (id, "queued")
     }
 
     /// Encrypts and sends one message to `did`'s peer, dialing it if needed.
     func deliver(_ message: DirectMessage, to did: String) async throws(EngineError) {
+        _ = try await deliver([message], to: did)
+    }
+
+    /// Encrypts `messages` in order and sends them on one stream to `did`'s peer, dialing it
+    /// if needed. The Olm state is persisted before anything is sent.
+    /// - Returns: how many, from the first, the peer accepted (at least one).
+    /// - Throws: `unreachable` when none was accepted.
+    func deliver(_ messages: [DirectMessage], to did: String) async throws(EngineError) -> Int {
+        guard !messages.isEmpty else { return 0 }
         let identity = try readyIdentity()
+        // One delivery to a person at a time: envelopes then arrive in the order they were
+        // encrypted, so the receiver never skips more message keys than it may keep.
+        await lockSending(to: did)
+        defer { unlockSending(to: did) }
         guard let node = await startNode() else { throw EngineError.unreachable("the node is not running") }
         guard let record = try knownRecord(did), let peer = await reachablePeer(of: record, node: node) else {
             throw EngineError.unreachable("No known, reachable peer for \(did).")
@@ -215,27 +280,62 @@ extension Engine {
         let state = try messagingState()
         let current = try knownRecord(did) ?? record
         var rng = SystemRandomNumberGenerator()
-        let encryption: DirectSessionBook.Encryption
+        var book = state.book
+        var envelopes: [Envelope] = []
         do {
-            encryption = try state.book.encrypt(
-                message, to: current, account: state.account, ourDID: identity.did, oneTimeKey: oneTimeKey, using: &rng)
+            for message in messages {
+                let encryption = try book.encrypt(
+                    message, to: current, account: state.account, ourDID: identity.did, oneTimeKey: oneTimeKey, using: &rng)
+                book = encryption.book
+                envelopes.append(encryption.envelope)
+            }
         } catch {
             throw EngineError.crypto("The message cannot be encrypted: \(error)")
         }
-        messaging?.book = encryption.book
-        try persistMessaging()
-        let ack: Ack
+        messaging?.book = book
+        try persistMessaging(account: false)
+        let responses: [[UInt8]]
         do {
-            let bytes = try await node.request(
-                peer, protocolID: MessagingProtocol.directMessage, try DirectMessageCodec.encode(encryption.envelope),
-                maxResponseBytes: 4096, timeout: .seconds(15))
-            ack = try DirectMessageCodec.decodeAck(bytes)
+            let requests = try envelopes.map { envelope throws(MessagingError) in try DirectMessageCodec.encode(envelope) }
+            responses = try await node.batchRequest(
+                peer, protocolID: MessagingProtocol.directMessage, requests, maxResponseBytes: 4096,
+                timeout: .seconds(15 + envelopes.count / 8))
         } catch {
             throw EngineError.unreachable("Sending failed: \(error)")
         }
-        guard ack.refusal == nil, ack.envelopeIDs.contains(encryption.envelope.envelopeID) else {
-            throw EngineError.unreachable("The peer refused the message (\(String(describing: ack.refusal))).")
+        var accepted = 0
+        var refusal: Ack.Refusal?
+        for (envelope, bytes) in zip(envelopes, responses) {
+            guard let ack = try? DirectMessageCodec.decodeAck(bytes) else { break }
+            guard ack.refusal == nil, ack.envelopeIDs.contains(envelope.envelopeID) else {
+                refusal = ack.refusal
+                break
+            }
+            accepted += 1
         }
+        guard accepted > 0 else {
+            throw EngineError.unreachable("The peer refused the message (\(refusal.map { "\($0)" } ?? "no answer")).")
+        }
+        return accepted
+    }
+
+    /// Waits until no other delivery to `did` is running, then holds it.
+    private func lockSending(to did: String) async {
+        if sendingTo.insert(did).inserted { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            sendWaiters[did, default: []].append(continuation)
+        }
+    }
+
+    /// Hands the delivery to `did` to the next waiter, or frees it.
+    private func unlockSending(to did: String) {
+        guard var waiters = sendWaiters[did], !waiters.isEmpty else {
+            sendingTo.remove(did)
+            return
+        }
+        let next = waiters.removeFirst()
+        sendWaiters[did] = waiters.isEmpty ? nil : waiters
+        next.resume()
     }
 
     /// A connected peer of the record, or one reached by dialing its stored address.

@@ -73,14 +73,17 @@ extension Engine {
         return state
     }
 
-    /// Pickles the account and the book into kv.
-    func persistMessaging() throws(EngineError) {
+    /// Pickles the book, and the account unless `account` is false (it changes only when a
+    /// one-time key is used or made), into kv.
+    func persistMessaging(account: Bool = true) throws(EngineError) {
         guard let messaging else { return }
         let store = try readyStore()
         let key = try pickleKey()
         var rng = SystemRandomNumberGenerator()
         do {
-            try store.setValue(try messaging.account.pickle(key: key, using: &rng), forKey: MessagingProtocol.accountKey)
+            if account {
+                try store.setValue(try messaging.account.pickle(key: key, using: &rng), forKey: MessagingProtocol.accountKey)
+            }
             try store.setValue(try messaging.book.pickle(key: key, using: &rng), forKey: MessagingProtocol.bookKey)
         } catch {
             throw Self.map(error)

@@ -45,67 +45,66 @@ extension Engine {
         Task { await self.drain(conversation) }
     }
 
-    /// Sends `conversation`'s queued items in order until the queue is empty or one fails,
-    /// then wakes whoever waits on that queue.
+    /// Sends `conversation`'s queued items in order until the queue is empty or one fails.
     private func drain(_ conversation: String) async {
-        defer {
-            draining.remove(conversation)
-            if let waiters = deliveryWaiters.removeValue(forKey: conversation) {
-                for waiter in waiters.values { waiter.resume() }
-            }
-        }
+        defer { draining.remove(conversation) }
         repeat {
             drainAgain.remove(conversation)
             guard let items = try? readyStore().queuedOutbox(conversation: conversation, limit: Self.drainBatch) else { return }
-            for item in items where await !attemptDelivery(of: item) {
-                drainAgain.remove(conversation)
-                draining.remove(conversation)
-                scheduleOutboxTimer()
-                return
+            var next = 0
+            while next < items.count {
+                let batch = Array(items[next..<min(next + Self.maxEnvelopesPerStream, items.count)])
+                let sent = await attemptDelivery(of: batch)
+                next += sent
+                guard sent == batch.count else {
+                    // A kick that came meanwhile (the peer connected, a new send) gets one
+                    // more try at once; otherwise the timer takes over.
+                    if drainAgain.contains(conversation) { break }
+                    draining.remove(conversation)
+                    scheduleOutboxTimer()
+                    return
+                }
             }
             if items.count == Self.drainBatch { drainAgain.insert(conversation) }
         } while drainAgain.contains(conversation)
     }
 
-    /// Starts (or joins) the drain of a newly stored item's queue and waits until the item
-    /// was sent or the drain stopped short of it.
-    func drainAndWait(for item: StoredOutboxItem) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            deliveryWaiters[item.conversation, default: [:]][item.id] = continuation
-            kickDrain(item.conversation)
-        }
-    }
-
-    /// Tries to deliver one queued item. A text moves to `sent` (with a `message.status`
-    /// event unless `messages.send` is waiting to say so in its reply), and the item leaves
-    /// the outbox; on failure the item is rescheduled. Returns whether it was delivered.
-    private func attemptDelivery(of item: StoredOutboxItem) async -> Bool {
-        guard let store = try? readyStore() else { return false }
-        do {
-            let message = try DirectMessageCodec.decodeMessage(item.payload)
-            try await deliver(message, to: item.conversation)
-        } catch {
-            logger.info("Still queued", metadata: ["item": "\(item.id)", "reason": "\(Self.reason(error))"])
-            _ = try? store.bumpOutbox(id: item.id, nextAttemptAt: clock() + Self.retryDelayMillis(attempts: item.attempts))
-            return false
-        }
-        do {
-            try store.removeOutbox(id: item.id)
-            if !item.messageId.isEmpty, let identity {
-                let changed = try store.advanceStatus(
-                    of: [item.messageId], conversation: item.conversation, sender: identity.did, to: "sent")
-                // (When a receipt overtook the Ack, the message is past sent already and
-                // its events were emitted then.)
-                if let waiter = deliveryWaiters[item.conversation]?.removeValue(forKey: item.id) {
-                    waiter.resume()
-                } else if !changed.isEmpty {
-                    try emit(.messageStatus(id: item.messageId, conversation: item.conversation, status: "sent"))
-                }
+    /// Tries to deliver a batch of one conversation's queued items, in order, on one
+    /// stream. What was sent leaves the outbox and its texts move to `sent` (one
+    /// transaction, then the `message.status` events); the first item not sent is
+    /// rescheduled. Returns how many were sent.
+    private func attemptDelivery(of items: [StoredOutboxItem]) async -> Int {
+        guard let store = try? readyStore(), let conversation = items.first?.conversation else { return 0 }
+        var messages: [DirectMessage] = []
+        for item in items {
+            guard let message = try? DirectMessageCodec.decodeMessage(item.payload) else {
+                // Never expected (we encoded it): drop it rather than block the queue forever.
+                logger.error("A queued item does not decode; dropping it", metadata: ["item": "\(item.id)"])
+                _ = try? store.removeOutbox(id: item.id)
+                return messages.isEmpty ? 0 : await send(Array(items.prefix(messages.count)), messages, store)
             }
-        } catch {
-            logger.error("Recording a delivery failed", metadata: ["item": "\(item.id)", "error": "\(Self.reason(error))"])
+            messages.append(message)
         }
-        return true
+        return await send(items, messages, store)
+
+        func send(_ items: [StoredOutboxItem], _ messages: [DirectMessage], _ store: Store) async -> Int {
+            let sent: Int
+            do { sent = try await deliver(messages, to: conversation) } catch {
+                logger.info("Still queued", metadata: ["conversation": "\(conversation)", "reason": "\(Self.reason(error))"])
+                _ = try? store.bumpOutbox(id: items[0].id, nextAttemptAt: clock() + Self.retryDelayMillis(attempts: items[0].attempts))
+                return 0
+            }
+            do {
+                let moved = try store.completeOutbox(Array(items.prefix(sent)), sender: identity?.did ?? "")
+                try emitAll(moved.map { .messageStatus(id: $0, conversation: conversation, status: "sent") })
+            } catch {
+                logger.error("Recording a delivery failed", metadata: ["conversation": "\(conversation)", "error": "\(Self.reason(error))"])
+            }
+            if sent < items.count {
+                _ = try? store.bumpOutbox(id: items[sent].id, nextAttemptAt: clock() + Self.retryDelayMillis(attempts: items[sent].attempts))
+            }
+            return sent
+        }
     }
 
     /// Makes the queues of every contact whose record names `peer` due now and drains them.

@@ -36,8 +36,9 @@ public actor Engine {
     /// Conversations whose outbox queue is being sent now, and those asked to look again.
     var draining: Set<String> = []
     var drainAgain: Set<String> = []
-    /// `messages.send` calls waiting on a drain, by conversation and outbox item id.
-    var deliveryWaiters: [String: [String: CheckedContinuation<Void, Never>]] = [:]
+    /// People a delivery is running to now, and the deliveries waiting for each.
+    var sendingTo: Set<String> = []
+    var sendWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
     /// The outbox retry timer and the time it is armed for.
     var outboxTimer: Task<Void, Never>?
     var outboxTimerDue: Int64?
@@ -228,6 +229,22 @@ public actor Engine {
         let seq: Int64
         do { seq = try store.appendEvent(method: method, params: params) } catch { throw Self.map(error) }
         eventContinuation.yield(EventRecord(seq: seq, method: method, params: params))
+    }
+
+    /// Persists several events in one transaction, then pushes them in order.
+    func emitAll(_ events: [EngineEvent]) throws(EngineError) {
+        guard !events.isEmpty else { return }
+        let encoded = events.map { event in (event, encodeEvent(event)) }
+        let durable = encoded.filter { !$0.0.isEphemeral }.map { (method: $0.1.method, params: $0.1.params) }
+        var seqs: [Int64] = []
+        if !durable.isEmpty {
+            do { seqs = try readyStore().appendEvents(durable) } catch { throw Self.map(error) }
+        }
+        var next = seqs.makeIterator()
+        for (event, (method, params)) in encoded {
+            let seq = event.isEphemeral ? 0 : (next.next() ?? 0)
+            eventContinuation.yield(EventRecord(seq: seq, method: method, params: params))
+        }
     }
 
     public func replayEvents(after: Int64, limit: Int) throws(EngineError) -> EventPage {

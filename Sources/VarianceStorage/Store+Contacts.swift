@@ -4,12 +4,12 @@ extension Store {
     /// Adds a contact or replaces the stored one with the same DID.
     public func upsertContact(_ contact: StoredContact) throws(StorageError) {
         try write { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO contacts (did, nickname, username, blocked, addedAt) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (did) DO UPDATE SET
                     nickname = excluded.nickname, username = excluded.username,
                     blocked = excluded.blocked, addedAt = excluded.addedAt
-                """, arguments: [
+                """).execute(arguments: [
                     contact.did, contact.nickname ?? "", contact.username ?? "", contact.blocked, contact.addedAt,
                 ])
         }
@@ -18,8 +18,7 @@ extension Store {
     /// The contact with this DID, or nil.
     public func contact(did: String) throws(StorageError) -> StoredContact? {
         try read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT did, nickname, username, blocked, addedAt FROM contacts WHERE did = ?",
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT did, nickname, username, blocked, addedAt FROM contacts WHERE did = ?"),
                 arguments: [did]
             ).map(Self.decodeContact)
         }
@@ -37,7 +36,7 @@ extension Store {
     @discardableResult
     public func removeContact(did: String) throws(StorageError) -> Bool {
         try write { db in
-            try db.execute(sql: "DELETE FROM contacts WHERE did = ?", arguments: [did])
+            try db.cachedStatement(sql: "DELETE FROM contacts WHERE did = ?").execute(arguments: [did])
             return db.changesCount > 0
         }
     }
@@ -46,7 +45,7 @@ extension Store {
     @discardableResult
     public func setBlocked(did: String, _ blocked: Bool) throws(StorageError) -> Bool {
         try write { db in
-            try db.execute(sql: "UPDATE contacts SET blocked = ? WHERE did = ?", arguments: [blocked, did])
+            try db.cachedStatement(sql: "UPDATE contacts SET blocked = ? WHERE did = ?").execute(arguments: [blocked, did])
             return db.changesCount > 0
         }
     }

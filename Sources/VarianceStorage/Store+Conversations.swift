@@ -4,13 +4,13 @@ extension Store {
     /// Adds a conversation or replaces the stored one with the same id (its messages stay).
     public func upsertConversation(_ conversation: StoredConversation) throws(StorageError) {
         try write { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO conversations (id, kind, title, createdAt, lastActivityAt, unread, timerSeconds)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET
                     kind = excluded.kind, title = excluded.title, createdAt = excluded.createdAt,
                     lastActivityAt = excluded.lastActivityAt, unread = excluded.unread, timerSeconds = excluded.timerSeconds
-                """, arguments: [
+                """).execute(arguments: [
                     conversation.id, conversation.kind.rawValue, conversation.title, conversation.createdAt,
                     conversation.lastActivityAt, max(conversation.unread, 0), max(conversation.timerSeconds, 0),
                 ])
@@ -20,7 +20,7 @@ extension Store {
     /// The conversation with this id, or nil.
     public func conversation(id: String) throws(StorageError) -> StoredConversation? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.conversationColumns) FROM conversations WHERE id = ?", arguments: [id])
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(Self.conversationColumns) FROM conversations WHERE id = ?"), arguments: [id])
                 .map(Self.decodeConversation)
         }
     }
@@ -38,7 +38,7 @@ extension Store {
     @discardableResult
     public func setUnread(conversation id: String, _ unread: Int) throws(StorageError) -> Bool {
         try write { db in
-            try db.execute(sql: "UPDATE conversations SET unread = ? WHERE id = ?", arguments: [max(unread, 0), id])
+            try db.cachedStatement(sql: "UPDATE conversations SET unread = ? WHERE id = ?").execute(arguments: [max(unread, 0), id])
             return db.changesCount > 0
         }
     }
@@ -47,7 +47,7 @@ extension Store {
     @discardableResult
     public func setTimer(conversation id: String, seconds: Int64) throws(StorageError) -> Bool {
         try write { db in
-            try db.execute(sql: "UPDATE conversations SET timerSeconds = ? WHERE id = ?", arguments: [max(seconds, 0), id])
+            try db.cachedStatement(sql: "UPDATE conversations SET timerSeconds = ? WHERE id = ?").execute(arguments: [max(seconds, 0), id])
             return db.changesCount > 0
         }
     }
@@ -56,8 +56,8 @@ extension Store {
     @discardableResult
     public func removeConversation(id: String) throws(StorageError) -> Bool {
         try write { db in
-            try db.execute(sql: "DELETE FROM outbox WHERE conversation = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM conversations WHERE id = ?", arguments: [id])  // cascades to messages
+            try db.cachedStatement(sql: "DELETE FROM outbox WHERE conversation = ?").execute(arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM conversations WHERE id = ?").execute(arguments: [id])  // cascades to messages
             return db.changesCount > 0
         }
     }

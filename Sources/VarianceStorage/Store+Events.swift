@@ -19,10 +19,24 @@ extension Store {
             let last = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'events'") ?? 0
             let seq = last + 1
             let sealed = try cipher.seal(params, binding: Self.paramsBinding(seq: seq, method: method))
-            try db.execute(
-                sql: "INSERT INTO events (seq, method, params, createdAt) VALUES (?, ?, ?, ?)",
-                arguments: [seq, method, sealed, now])
+            try db.cachedStatement(sql: "INSERT INTO events (seq, method, params, createdAt) VALUES (?, ?, ?, ?)").execute(arguments: [seq, method, sealed, now])
             return seq
+        }
+    }
+
+    /// Appends several events in one transaction; returns their seqs, in order.
+    public func appendEvents(_ events: [(method: String, params: [UInt8])], now: Int64 = WallClock.nowMillis()) throws(StorageError) -> [Int64] {
+        try write { db in
+            var seq = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'events'") ?? 0
+            var seqs: [Int64] = []
+            for event in events {
+                seq += 1
+                let sealed = try cipher.seal(event.params, binding: Self.paramsBinding(seq: seq, method: event.method))
+                try db.cachedStatement(sql: "INSERT INTO events (seq, method, params, createdAt) VALUES (?, ?, ?, ?)")
+                    .execute(arguments: [seq, event.method, sealed, now])
+                seqs.append(seq)
+            }
+            return seqs
         }
     }
 
@@ -30,8 +44,7 @@ extension Store {
     public func events(after: Int64, limit: Int) throws(StorageError) -> [StoredEvent] {
         let limit = min(max(limit, 1), Self.maxEventBatch)
         return try read { db in
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT seq, method, params, createdAt FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+            let rows = try Row.fetchAll(try db.cachedStatement(sql: "SELECT seq, method, params, createdAt FROM events WHERE seq > ? ORDER BY seq LIMIT ?"),
                 arguments: [after, limit])
             return try rows.map { row in
                 let seq: Int64 = try row.decode(atIndex: 0)
@@ -60,14 +73,13 @@ extension Store {
             let firstKept: Int64
             if keepAtLeast > 0 {
                 // The seq of the keepAtLeast-th newest event; nothing to prune if there are fewer.
-                guard let seq = try Int64.fetchOne(
-                    db, sql: "SELECT seq FROM events ORDER BY seq DESC LIMIT 1 OFFSET ?", arguments: [keepAtLeast - 1])
+                guard let seq = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT seq FROM events ORDER BY seq DESC LIMIT 1 OFFSET ?"), arguments: [keepAtLeast - 1])
                 else { return 0 }
                 firstKept = seq
             } else {
                 firstKept = .max
             }
-            try db.execute(sql: "DELETE FROM events WHERE seq < ? AND createdAt < ?", arguments: [firstKept, cutoff])
+            try db.cachedStatement(sql: "DELETE FROM events WHERE seq < ? AND createdAt < ?").execute(arguments: [firstKept, cutoff])
             return db.changesCount
         }
     }

@@ -25,6 +25,22 @@ extension Store {
         try write { db in try insert(messages, db) }
     }
 
+    /// Stores received messages in one transaction, skipping ids already stored, and adds
+    /// the new ones to their conversations' unread counts.
+    /// - Returns: the messages that were new, in the order given.
+    public func insertIncoming(_ messages: [StoredMessage]) throws(StorageError) -> [StoredMessage] {
+        try write { db in
+            let new = try insertReturningIndices(messages, db).map { messages[$0] }
+            var counts: [String: Int] = [:]
+            for message in new { counts[message.conversation, default: 0] += 1 }
+            for (conversation, count) in counts {
+                try db.cachedStatement(sql: "UPDATE conversations SET unread = unread + ? WHERE id = ?")
+                    .execute(arguments: [count, conversation])
+            }
+            return new
+        }
+    }
+
     /// Stores an outgoing message and its outbox item in one transaction, so an accepted
     /// send survives a crash and is sent exactly once.
     /// - Throws: `.conflict` if either id exists already.
@@ -38,8 +54,7 @@ extension Store {
     /// The message with this id, or nil when it does not exist or has expired at `now`.
     public func message(id: String, now: Int64) throws(StorageError) -> StoredMessage? {
         try read { db in
-            let row = try Row.fetchOne(
-                db, sql: "SELECT \(Self.messageColumns) FROM messages WHERE id = ? AND expiresAt > ?",
+            let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(Self.messageColumns) FROM messages WHERE id = ? AND expiresAt > ?"),
                 arguments: [id, now])
             return try row.map(decodeMessage)
         }
@@ -62,17 +77,17 @@ extension Store {
         return try read { db in
             let rows: [Row]
             if let cursor {
-                rows = try Row.fetchAll(db, sql: """
+                rows = try Row.fetchAll(try db.cachedStatement(sql: """
                     SELECT \(Self.messageColumns) FROM messages
                     WHERE conversation = ? AND (sentAt, id) < (?, ?) AND expiresAt > ?
                     ORDER BY sentAt DESC, id DESC LIMIT ?
-                    """, arguments: [conversation, cursor.sentAt, cursor.id, now, limit + 1])
+                    """), arguments: [conversation, cursor.sentAt, cursor.id, now, limit + 1])
             } else {
-                rows = try Row.fetchAll(db, sql: """
+                rows = try Row.fetchAll(try db.cachedStatement(sql: """
                     SELECT \(Self.messageColumns) FROM messages
                     WHERE conversation = ? AND expiresAt > ?
                     ORDER BY sentAt DESC, id DESC LIMIT ?
-                    """, arguments: [conversation, now, limit + 1])
+                    """), arguments: [conversation, now, limit + 1])
             }
             let messages = try rows.prefix(limit).map(decodeMessage)
             let next = rows.count > limit ? messages.last.map { MessageCursor(sentAt: $0.sentAt, id: $0.id).encoded } : nil
@@ -85,7 +100,7 @@ extension Store {
     @discardableResult
     public func updateMessageStatus(id: String, status: String) throws(StorageError) -> Bool {
         try write { db in
-            try db.execute(sql: "UPDATE messages SET status = ? WHERE id = ?", arguments: [status, id])
+            try db.cachedStatement(sql: "UPDATE messages SET status = ? WHERE id = ?").execute(arguments: [status, id])
             return db.changesCount > 0
         }
     }
@@ -104,12 +119,12 @@ extension Store {
         return try write { db in
             var moved: [(id: String, from: String)] = []
             for id in ids {
-                guard let former = try String.fetchOne(db, sql: """
+                guard let former = try String.fetchOne(try db.cachedStatement(sql: """
                     SELECT status FROM messages
                     WHERE id = ? AND conversation = ? AND sender = ? AND status IN (\(earlier))
-                    """, arguments: [id, conversation, sender])
+                    """), arguments: [id, conversation, sender])
                 else { continue }
-                try db.execute(sql: "UPDATE messages SET status = ? WHERE id = ?", arguments: [status, id])
+                try db.cachedStatement(sql: "UPDATE messages SET status = ? WHERE id = ?").execute(arguments: [status, id])
                 moved.append((id: id, from: former))
             }
             return moved
@@ -120,10 +135,10 @@ extension Store {
     /// The hourly sweep calls this. - Returns: how many messages were deleted.
     public func deleteExpired(now: Int64) throws(StorageError) -> Int {
         try write { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 DELETE FROM outbox WHERE messageId IN (SELECT id FROM messages WHERE expiresAt <= ?)
-                """, arguments: [now])
-            try db.execute(sql: "DELETE FROM messages WHERE expiresAt <= ?", arguments: [now])
+                """).execute(arguments: [now])
+            try db.cachedStatement(sql: "DELETE FROM messages WHERE expiresAt <= ?").execute(arguments: [now])
             return db.changesCount
         }
     }
@@ -137,14 +152,19 @@ extension Store {
     }
 
     private func insert(_ messages: [StoredMessage], _ db: Database) throws -> Int {
+        try insertReturningIndices(messages, db).count
+    }
+
+    /// Inserts the messages not stored yet; returns the indices (in `messages`) of those inserted.
+    private func insertReturningIndices(_ messages: [StoredMessage], _ db: Database) throws -> [Int] {
         var rowOrder = try Int64.fetchOne(db, sql: "SELECT MAX(rowOrder) FROM messages") ?? 0
         let statement = try db.cachedStatement(sql: """
             INSERT INTO messages (id, conversation, sender, body, sentAt, receivedAt, status, replyTo, expiresAt, rowOrder)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
             """)
-        var inserted = 0
+        var inserted: [Int] = []
         var activity: [String: Int64] = [:]
-        for message in messages {
+        for (index, message) in messages.enumerated() {
             let binding = Self.bodyBinding(id: message.id, conversation: message.conversation, sender: message.sender)
             let body = try cipher.seal(Array(message.text.utf8), binding: binding)
             try statement.execute(arguments: [
@@ -153,13 +173,11 @@ extension Store {
             ])
             guard db.changesCount > 0 else { continue }
             rowOrder += 1
-            inserted += 1
+            inserted.append(index)
             activity[message.conversation] = max(activity[message.conversation] ?? .min, message.sentAt)
         }
         for (conversation, sentAt) in activity {
-            try db.execute(
-                sql: "UPDATE conversations SET lastActivityAt = MAX(lastActivityAt, ?) WHERE id = ?",
-                arguments: [sentAt, conversation])
+            try db.cachedStatement(sql: "UPDATE conversations SET lastActivityAt = MAX(lastActivityAt, ?) WHERE id = ?").execute(arguments: [sentAt, conversation])
         }
         return inserted
     }

@@ -19,7 +19,7 @@ extension Store {
     public func dueOutbox(now: Int64, limit: Int) throws(StorageError) -> [StoredOutboxItem] {
         let limit = min(max(limit, 1), Self.maxPageSize)
         return try read { db in
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchAll(try db.cachedStatement(sql: """
                 SELECT o.id, o.messageId, o.conversation, o.payload, o.attempts, o.nextAttemptAt, o.createdAt
                 FROM outbox o
                 WHERE o.nextAttemptAt <= ?1 AND NOT EXISTS (
@@ -27,7 +27,7 @@ extension Store {
                     WHERE w.conversation = o.conversation AND (w.createdAt, w.id) < (o.createdAt, o.id)
                         AND w.nextAttemptAt > ?1)
                 ORDER BY o.createdAt, o.id LIMIT ?2
-                """, arguments: [now, limit])
+                """), arguments: [now, limit])
             return try rows.map(decodeOutboxItem)
         }
     }
@@ -36,10 +36,10 @@ extension Store {
     public func queuedOutbox(conversation: String, limit: Int) throws(StorageError) -> [StoredOutboxItem] {
         let limit = min(max(limit, 1), Self.maxPageSize)
         return try read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(try db.cachedStatement(sql: """
                 SELECT id, messageId, conversation, payload, attempts, nextAttemptAt, createdAt
                 FROM outbox WHERE conversation = ? ORDER BY createdAt, id LIMIT ?
-                """, arguments: [conversation, limit]).map(decodeOutboxItem)
+                """), arguments: [conversation, limit]).map(decodeOutboxItem)
         }
     }
 
@@ -55,10 +55,30 @@ extension Store {
         }
     }
 
-    /// Makes every item of `conversation` due at `time` (its peer became reachable).
+    /// Makes every item of `conversation` due at `time` and restarts its backoff (its peer
+    /// became reachable).
     public func rescheduleOutbox(conversation: String, at time: Int64) throws(StorageError) {
         try write { db in
-            try db.execute(sql: "UPDATE outbox SET nextAttemptAt = ? WHERE conversation = ?", arguments: [time, conversation])
+            try db.cachedStatement(sql: "UPDATE outbox SET nextAttemptAt = ?, attempts = 0 WHERE conversation = ?")
+                .execute(arguments: [time, conversation])
+        }
+    }
+
+    /// Records that `items` were sent, in one transaction: they leave the outbox and the
+    /// messages they carry (sent by `sender`) move from `queued` to `sent`.
+    /// - Returns: the ids of the messages whose status moved.
+    public func completeOutbox(_ items: [StoredOutboxItem], sender: String) throws(StorageError) -> [String] {
+        try write { db in
+            var moved: [String] = []
+            for item in items {
+                try db.cachedStatement(sql: "DELETE FROM outbox WHERE id = ?").execute(arguments: [item.id])
+                guard !item.messageId.isEmpty else { continue }
+                try db.cachedStatement(sql: """
+                    UPDATE messages SET status = 'sent' WHERE id = ? AND conversation = ? AND sender = ? AND status = 'queued'
+                    """).execute(arguments: [item.messageId, item.conversation, sender])
+                if db.changesCount > 0 { moved.append(item.messageId) }
+            }
+            return moved
         }
     }
 
@@ -66,7 +86,7 @@ extension Store {
     @discardableResult
     public func removeOutbox(id: String) throws(StorageError) -> Bool {
         try write { db in
-            try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM outbox WHERE id = ?").execute(arguments: [id])
             return db.changesCount > 0
         }
     }
@@ -76,9 +96,7 @@ extension Store {
     @discardableResult
     public func bumpOutbox(id: String, nextAttemptAt: Int64) throws(StorageError) -> Bool {
         try write { db in
-            try db.execute(
-                sql: "UPDATE outbox SET attempts = attempts + 1, nextAttemptAt = ? WHERE id = ?",
-                arguments: [nextAttemptAt, id])
+            try db.cachedStatement(sql: "UPDATE outbox SET attempts = attempts + 1, nextAttemptAt = ? WHERE id = ?").execute(arguments: [nextAttemptAt, id])
             return db.changesCount > 0
         }
     }
@@ -92,10 +110,10 @@ extension Store {
     func insert(_ item: StoredOutboxItem, _ db: Database) throws {
         let binding = Self.payloadBinding(id: item.id, messageId: item.messageId, conversation: item.conversation)
         let payload = try cipher.seal(item.payload, binding: binding)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO outbox (id, messageId, conversation, payload, attempts, nextAttemptAt, createdAt)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [
+            """).execute(arguments: [
                 item.id, item.messageId, item.conversation, payload, item.attempts, item.nextAttemptAt, item.createdAt,
             ])
     }

@@ -10,15 +10,15 @@ extension Store {
     public func setValue(_ value: [UInt8], forKey key: String) throws(StorageError) {
         let sealed = try cipher.seal(value, binding: Self.valueBinding(key: key))
         try write { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value
-                """, arguments: [key, sealed])
+                """).execute(arguments: [key, sealed])
         }
     }
 
     /// The value stored under `key`, or nil.
     public func value(forKey key: String) throws(StorageError) -> [UInt8]? {
-        let sealed = try read { db in try Data.fetchOne(db, sql: "SELECT value FROM kv WHERE key = ?", arguments: [key]) }
+        let sealed = try read { db in try Data.fetchOne(try db.cachedStatement(sql: "SELECT value FROM kv WHERE key = ?"), arguments: [key]) }
         guard let sealed else { return nil }
         return try cipher.open(sealed, binding: Self.valueBinding(key: key))
     }
@@ -27,7 +27,7 @@ extension Store {
     @discardableResult
     public func removeValue(forKey key: String) throws(StorageError) -> Bool {
         try write { db in
-            try db.execute(sql: "DELETE FROM kv WHERE key = ?", arguments: [key])
+            try db.cachedStatement(sql: "DELETE FROM kv WHERE key = ?").execute(arguments: [key])
             return db.changesCount > 0
         }
     }

@@ -33,8 +33,10 @@ import VarianceRPC
             let texts = (0..<300).map { "m\($0)" }
             let ids = alice.pipelineSends(to: bob.did, texts: texts)
             try bob.waitUntil("the first messages") { $0.received(from: alice.did).count >= 50 }
-            let before = bob.received(from: alice.did)
             let restarted = try bob.restart()
+            // Everything the first process reported, up to its clean exit.
+            let before = bob.received(from: alice.did)
+            #expect(before.count < texts.count, "the restart came after everything arrived; the test proved nothing")
             defer { restarted.stop() }
             try alice.waitForReplies(ids)
             try restarted.waitUntil("the rest") { before.count + $0.received(from: alice.did).count >= texts.count }
@@ -179,6 +181,7 @@ final class Peer: @unchecked Sendable {
     func restart(expectingExit: Bool = true) throws -> Peer {
         if expectingExit {
             engine.closeInput()
+            readToEnd()
             guard engine.waitForExit(timeout: 60) == 0 else {
                 throw DeliveryTestError(description: "\(name) did not exit cleanly: \(engine.standardError.suffix(2000))")
             }
@@ -186,6 +189,13 @@ final class Peer: @unchecked Sendable {
         let next = try Peer(name: name, directory: directory, arguments: arguments)
         next.did = did
         return next
+    }
+
+    /// Reads every frame left until the process closes its output.
+    func readToEnd() {
+        while let frame = engine.next(timeout: 60) {
+            if let id = frame.json["id"]?.intValue { replies[id] = frame.json } else { notifications.append(frame.json) }
+        }
     }
 
     func kill() {

@@ -25,7 +25,7 @@ public struct DirectSessionBook: Sendable {
     /// Sessions kept per contact (the least recently used is dropped beyond it).
     public static let maxSessionsPerContact = 5
     /// Received message ids remembered per contact for deduplication (oldest forgotten first).
-    public static let dedupeWindow = 2048
+    public static let dedupeWindow = 256
 
     struct Contact: Sendable {
         var sessions: [OlmSession] = []

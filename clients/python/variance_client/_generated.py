@@ -70,7 +70,7 @@ MessagesListResult = TypedDict("MessagesListResult", {
 
 MessagesSendResult = TypedDict("MessagesSendResult", {
     "id": str,
-    "status": Literal["queued", "sent"],
+    "status": Literal["queued"],
 })
 
 Contact = TypedDict("Contact", {
@@ -386,7 +386,7 @@ class GeneratedMethods:
         return await self.call("messages.list", **{k: v for k, v in params.items() if v is not None})
 
     async def messages_send(self, *, conversation: str, text: str, reply_to: str | None = None) -> MessagesSendResult:
-        """`messages.send`: Store a text with its outbox item, encrypt it with Olm and send it to the contact over /variance/dm/1.0.0. sent: the contact's node acknowledged it; queued: it waits in the outbox (kept across restarts, retried with backoff and when the contact's peer connects) and message.status reports sent, then delivered (the contact's delivery receipt) and read.
+        """`messages.send`: Store a text with its outbox item in one transaction and answer queued at once (so a burst of sends is pipelined); the conversation's queue is then encrypted with Olm and sent in order over /variance/dm/1.0.0, kept across restarts and retried with backoff and whenever the contact's peer connects. message.status reports sent (the contact's node took it), delivered (its delivery receipt) and read.
 
         Params:
             conversation (required): The contact's DID.
