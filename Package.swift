@@ -40,6 +40,14 @@ let package = Package(
         ),
         .target(name: "LibP2PYamux", dependencies: [.product(name: "DequeModule", package: "swift-collections")]),
         .target(
+            name: "LibP2PKad",
+            dependencies: [
+                "LibP2PCore", "LibP2PProtos",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        .target(
             name: "LibP2P",
             dependencies: [
                 "LibP2PCore", "LibP2PNoise", "LibP2PYamux", "LibP2PProtos",
@@ -57,6 +65,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        .target(name: "VarianceMLS", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "VarianceRPC", resources: [.embedInCode("Resources/openrpc.json")]),
         .target(
             name: "VarianceMessaging",
@@ -139,8 +148,16 @@ let package = Package(
         ),
         .testTarget(name: "LibP2PYamuxTests", dependencies: ["LibP2PYamux"]),
         .testTarget(
+            name: "LibP2PKadTests",
+            dependencies: ["LibP2PKad", "LibP2PCore", "LibP2PProtos", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .testTarget(
             name: "VarianceOlmTests",
             dependencies: ["VarianceOlm", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .testTarget(
+            name: "VarianceMLSTests",
+            dependencies: ["VarianceMLS", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(
             name: "VarianceMessagingTests",
