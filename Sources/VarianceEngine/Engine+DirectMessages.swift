@@ -232,7 +232,8 @@ extension Engine {
         let id = Self.messageIDs.next(unixMillis: now).description
         let item: StoredOutboxItem
         do {
-            let timer = try store.conversation(id: conversation)?.timerSeconds ?? 0
+            let existing = try store.conversation(id: conversation)
+            let timer = existing?.timerSeconds ?? 0
             let expiresIn = timer > 0 ? UInt32(clamping: timer) : nil
             let message = DirectMessage(
                 id: id, sentAtMs: UInt64(now), content: .text(body: text, replyTo: replyTo, expiresInSeconds: expiresIn))
@@ -241,7 +242,8 @@ extension Engine {
                 replyTo: replyTo, expiresAt: now + Int64(expiresIn ?? MessagingLimits.maxTimerSeconds) * 1000)
             item = StoredOutboxItem(
                 id: id, messageId: id, conversation: conversation, payload: try DirectMessageCodec.encode(message), createdAt: now)
-            try ensureConversation(conversation, store: store, now: now)
+            // (Storing the message raises the conversation's activity time.)
+            if existing == nil { try ensureConversation(conversation, store: store, now: now) }
             try store.insertOutgoing(stored, outbox: item)
         } catch let error as MessagingError {
             throw EngineError.invalid(field: "text", reason: "cannot be encoded (\(error))")

@@ -35,6 +35,10 @@ public struct Identity: Sendable {
     public let signingKey: Curve25519.Signing.PrivateKey
     /// The libp2p node key (from ``nodeKeySeed``).
     public let nodeKey: Curve25519.Signing.PrivateKey
+    /// The identity's `did:key` (`did:key:z6Mk…`), computed once.
+    public let did: String
+    /// The libp2p peer ID of the node key (`12D3KooW…`), computed once.
+    public let peerID: PeerID
 
     /// An identity from its stored parts.
     ///
@@ -52,21 +56,13 @@ public struct Identity: Sendable {
         // Only a wrong length makes these throw, and the lengths were checked above.
         signingKey = try! Curve25519.Signing.PrivateKey(rawRepresentation: identitySeed)
         nodeKey = try! Curve25519.Signing.PrivateKey(rawRepresentation: nodeKeySeed)
+        did = DIDKey.did(ed25519PublicKey: Array(signingKey.publicKey.rawRepresentation))
+        peerID = PeerID(ed25519PublicKey: Array(nodeKey.publicKey.rawRepresentation))
     }
 
     /// The raw 32-byte Ed25519 public identity key.
     public var publicKey: [UInt8] {
         Array(signingKey.publicKey.rawRepresentation)
-    }
-
-    /// The identity's `did:key` (`did:key:z6Mk…`).
-    public var did: String {
-        DIDKey.did(ed25519PublicKey: publicKey)
-    }
-
-    /// The libp2p peer ID of the node key (`12D3KooW…`).
-    public var peerID: PeerID {
-        PeerID(ed25519PublicKey: Array(nodeKey.publicKey.rawRepresentation))
     }
 
     /// A fingerprint people can compare aloud or side by side: the first 20 bytes of

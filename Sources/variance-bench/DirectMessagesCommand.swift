@@ -101,21 +101,34 @@ final class DMPair {
     }
 
     /// Messages per second, `count` pipelined `messages.send` to the last one received.
+    /// The engine answers at most 4,096 requests in flight, so the writer keeps at most
+    /// ``window`` unanswered.
     func pipelinedRate(count: Int) throws -> Double {
-        var requests: [UInt8] = []
+        var chunks: [[UInt8]] = []
         let firstID = alice.nextID
-        for i in 0..<count {
-            let line: JSON = [
-                "jsonrpc": "2.0", "id": .int(firstID + Int64(i)), "method": "messages.send",
-                "params": ["conversation": .string(bob.did), "text": .string("p\(i)")],
-            ]
-            requests += line.bytes + [0x0A]
+        for start in stride(from: 0, to: count, by: Self.chunk) {
+            var requests: [UInt8] = []
+            for i in start..<min(start + Self.chunk, count) {
+                let line: JSON = [
+                    "jsonrpc": "2.0", "id": .int(firstID + Int64(i)), "method": "messages.send",
+                    "params": ["conversation": .string(bob.did), "text": .string("p\(i)")],
+                ]
+                requests += line.bytes + [0x0A]
+            }
+            chunks.append(requests)
         }
         alice.nextID += Int64(count)
-        let drain = try LineDrainThread(reader: alice.child.reader, until: { $0 >= count }, counting: { !contains($0, "\"method\"") })
+        let answered = Counter()
+        let drain = LineDrainThread(reader: alice.child.reader, until: { $0 >= count }) { line in
+            guard !contains(line, "\"method\"") else { return false }
+            answered.add(1)
+            return true
+        }
         try drain.start()
         let start = nowNs()
-        let writer = WriterThread(fd: alice.child.input, bytes: requests)
+        let writer = GatedWriterThread(fd: alice.child.input, chunks: chunks) { index in
+            answered.value >= (index - Self.window / Self.chunk) * Self.chunk
+        }
         try writer.start()
         var received = 0
         while received < count {
@@ -129,6 +142,63 @@ final class DMPair {
         drain.join()
         return Double(count) / elapsed
     }
+
+    static let chunk = 500
+    static let window = 2000
+}
+
+/// A count shared between threads.
+final class Counter: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    private var count = 0
+
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+
+    func add(_ n: Int) {
+        pthread_mutex_lock(&mutex)
+        count += n
+        pthread_mutex_unlock(&mutex)
+    }
+
+    var value: Int {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return count
+    }
+}
+
+/// A thread that writes chunks to an fd, each once `ready(index)` holds.
+final class GatedWriterThread: @unchecked Sendable {
+    private let fd: Int32
+    private let chunks: [[UInt8]]
+    private let ready: (Int) -> Bool
+    private var thread = pthread_t()
+
+    init(fd: Int32, chunks: [[UInt8]], ready: @escaping (Int) -> Bool) {
+        self.fd = fd
+        self.chunks = chunks
+        self.ready = ready
+    }
+
+    func start() throws(BenchError) {
+        let context = Unmanaged.passRetained(self).toOpaque()
+        let rc = pthread_create(&thread, nil, { context in
+            let writer = Unmanaged<GatedWriterThread>.fromOpaque(context!).takeRetainedValue()
+            for (index, chunk) in writer.chunks.enumerated() {
+                while !writer.ready(index) { usleep(100) }
+                let ok = chunk.withUnsafeBytes { writeAll(writer.fd, $0) }
+                if !ok { break }
+            }
+            return nil
+        }, context)
+        guard rc == 0 else {
+            Unmanaged<GatedWriterThread>.fromOpaque(context).release()
+            throw BenchError("pthread_create: \(errnoString(rc))")
+        }
+    }
+
+    func join() { pthread_join(thread, nil) }
 }
 
 /// An engine child spoken to with JSON-RPC; notifications are skipped unless asked for.
@@ -209,7 +279,7 @@ final class LineDrainThread: @unchecked Sendable {
     private let counting: (UnsafeRawBufferPointer) -> Bool
     private var thread = pthread_t()
 
-    init(reader: LineReader, until: @escaping (Int) -> Bool, counting: @escaping (UnsafeRawBufferPointer) -> Bool) throws {
+    init(reader: LineReader, until: @escaping (Int) -> Bool, counting: @escaping (UnsafeRawBufferPointer) -> Bool) {
         self.reader = reader
         self.until = until
         self.counting = counting

@@ -298,4 +298,84 @@ import Testing
         #expect(alice.tree.parent(alice.tree.root)?.unmergedLeaves == [])
         #expect(alice.tree == carol.tree)
     }
+
+    @Test func leafExtensionsAndPendingProposalsAreVisible() throws {
+        var rng = SeededGenerator(seed: 10)
+        var (alice, bob) = try twoMembers(&rng)
+        let appID = Extension(extensionType: ExtensionType.applicationID, extensionData: Array("device-7".utf8))
+        let carol = try KeyPackageBundle.generate(
+            suite: suite, credential: .basic(identity: Array("carol".utf8)), signatureKey: .generate(using: &rng),
+            lifetime: lifetime, capabilities: capabilities, leafExtensions: [appID], using: &rng)
+        let proposal = try bob.propose(.add(Add(keyPackage: carol.keyPackage.value)), now: now, using: &rng)
+        _ = try alice.process(try wire(proposal), now: now)
+        #expect(alice.pendingProposals.count == 1 && alice.pendingProposals.first?.sender == .member(1))
+        let result = try alice.commit(now: now, using: &rng)
+        #expect(result.group.members[2]?.extensions == [appID])
+        // A leaf extension the leaf does not list in its capabilities is refused.
+        let unlisted = try KeyPackageBundle.generate(
+            suite: suite, credential: .basic(identity: Array("dave".utf8)), signatureKey: .generate(using: &rng),
+            lifetime: lifetime, capabilities: capabilities,
+            leafExtensions: [Extension(extensionType: 0xF0C3, extensionData: [])], using: &rng)
+        #expect(throws: MLSError.self) {
+            try alice.commit(adding: [unlisted.keyPackage.value], now: now, using: &rng)
+        }
+    }
+
+    /// RFC 9420 §7.9, Figure 21: when a parent's unmerged leaf sits under the sibling
+    /// subtree, the original sibling tree hash blanks it *and* strips it from the unmerged
+    /// lists below. Built so that a joiner's parent-hash check depends on the stripping.
+    @Test func originalSiblingTreeHashStripsUnmergedLeaves() throws {
+        var rng = SeededGenerator(seed: 12)
+        var members = [try alice(&rng)]
+        let bundles = try (1...7).map { try bundle("m\($0)", &rng) }
+        let added = try members[0].commit(adding: bundles.map(\.keyPackage.value), now: now, using: &rng)
+        members[0] = added.group
+        for bundle in bundles {
+            members.append(try Group.join(welcome: try welcome(added.welcome), bundle: bundle, suite: suite))
+        }
+
+        func commit(by index: Int, removing: [UInt32] = [], adding: [UnverifiedKeyPackage] = [], path: Bool = true)
+            throws
+            -> MLSMessage?
+        {
+            let result = try members[index].commit(
+                adding: adding, removing: removing, includePath: path, now: now, using: &rng)
+            for other in members.indices where other != index && members[other].isActive {
+                _ = try members[other].process(try wire(result.message), now: now)
+            }
+            members[index] = result.group
+            members.removeAll { !$0.isActive }
+            return result.welcome
+        }
+        _ = try commit(by: 0, removing: [7])  // leaf 7 blank; its path blanked
+        _ = try commit(by: 4)  // leaf 4 sets nodes 9, 11 (Y) and 7 (P)
+        _ = try commit(by: 0)  // leaf 0 re-sets P = 7 over sibling Y = 11
+        #expect(members[0].tree.parent(11) != nil && members[0].tree.parent(7) != nil)
+        let frank = try bundle("frank", &rng)
+        let welcomeFrank = try commit(by: 1, adding: [frank.keyPackage.value], path: false)
+        #expect(members[0].tree.parent(11)?.unmergedLeaves == [7])
+        #expect(members[0].tree.parent(7)?.unmergedLeaves == [7])
+        let joined = try Group.join(welcome: try welcome(welcomeFrank), bundle: frank, suite: suite)
+        #expect(joined.ownLeafIndex == 7)
+        #expect(try exporter(joined) == exporter(members[0]))
+    }
+
+    @Test func welcomeWithoutTheTreeNeedsItOutOfBand() throws {
+        var rng = SeededGenerator(seed: 13)
+        var alice = try alice(&rng)
+        let bobBundle = try bundle("bob", &rng)
+        let result = try alice.commit(
+            adding: [bobBundle.keyPackage.value], ratchetTreeInWelcome: false, now: now, using: &rng)
+        alice = result.group
+        let welcome = try welcome(result.welcome)
+        #expect(throws: MLSError.self) { try Group.join(welcome: welcome, bundle: bobBundle, suite: suite) }
+        let bob = try Group.join(welcome: welcome, bundle: bobBundle, ratchetTree: alice.tree, suite: suite)
+        #expect(try exporter(bob) == exporter(alice))
+        // A tree that is not the group's is refused.
+        #expect(throws: MLSError.self) {
+            try Group.join(
+                welcome: welcome, bundle: bobBundle, ratchetTree: RatchetTree(creator: alice.tree.leaf(0)!),
+                suite: suite)
+        }
+    }
 }

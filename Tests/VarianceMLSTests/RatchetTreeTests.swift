@@ -99,4 +99,13 @@ import Testing
             try tree.validate(suite: suite, groupID: [])
         }
     }
+
+    @Test func oversizedTreesAreRefused() throws {
+        let width = Int(TreeMath.nodeWidth(leafCount: RatchetTree.maximumLeafCount))
+        let largest = try RatchetTree(nodes: [Node?](repeating: nil, count: width - 1) + [.leaf(leaf(1))])
+        #expect(largest.leafCount == RatchetTree.maximumLeafCount)
+        #expect(throws: MLSError.self) {
+            try RatchetTree(nodes: [Node?](repeating: nil, count: width + 1) + [.leaf(leaf(1))])
+        }
+    }
 }

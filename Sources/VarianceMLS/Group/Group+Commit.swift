@@ -17,10 +17,12 @@ extension Group {
     /// latest Update of a leaf wins, duplicate Removes and PSKs are dropped, and the last
     /// GroupContextExtensions wins unless `groupContextExtensions` replaces it. `self` stays in
     /// the old epoch but its handshake ratchet has moved on, so the commit's key is never reused.
+    /// With `ratchetTreeInWelcome` false the newcomers need `CommitResult.group.tree` out of band.
     public mutating func commit(
         adding keyPackages: [UnverifiedKeyPackage] = [], removing removals: [UInt32] = [],
         groupContextExtensions: [Extension]? = nil, externalPSKs externalPSKIDs: [[UInt8]] = [],
-        wireFormat: WireFormat = .privateMessage, includePath: Bool = true, now: UInt64,
+        wireFormat: WireFormat = .privateMessage, includePath: Bool = true, ratchetTreeInWelcome: Bool = true,
+        now: UInt64,
         using rng: inout some RandomNumberGenerator
     ) throws -> CommitResult {
         guard isActive, let ownLeaf = tree.leaf(ownLeafIndex) else {
@@ -103,7 +105,7 @@ extension Group {
                 .welcome(
                     try next.makeWelcome(
                         confirmationTag: tag, newMembers: applied.added, pathSecrets: created?.pathSecrets ?? [:],
-                        psks: applied.psks)))
+                        psks: applied.psks, includeTree: ratchetTreeInWelcome)))
         }
         self = old
         return CommitResult(message: message, welcome: welcome, group: next)
@@ -112,11 +114,12 @@ extension Group {
     /// Builds the Welcome of the epoch this group is in, for members just added.
     private func makeWelcome(
         confirmationTag: [UInt8], newMembers: [(leaf: UInt32, keyPackage: UnverifiedKeyPackage)],
-        pathSecrets: [UInt32: [UInt8]], psks: [PreSharedKeyID]
+        pathSecrets: [UInt32: [UInt8]], psks: [PreSharedKeyID], includeTree: Bool
     ) throws -> Welcome {
         var info = UnverifiedGroupInfo(
             groupContext: context,
-            extensions: [Extension(extensionType: ExtensionType.ratchetTree, extensionData: tree.tlsSerialized)],
+            extensions: includeTree
+                ? [Extension(extensionType: ExtensionType.ratchetTree, extensionData: tree.tlsSerialized)] : [],
             confirmationTag: confirmationTag, signer: ownLeafIndex, signature: [])
         try info.sign(suite: suite, key: signatureKey)
         let (key, nonce) = suite.welcomeKeyAndNonce(secrets.welcomeSecret)

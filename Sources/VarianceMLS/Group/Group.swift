@@ -81,6 +81,11 @@ public struct Group: Sendable {
     /// Number of proposals waiting for a commit.
     public var pendingProposalCount: Int { pending.count }
 
+    /// The proposals waiting for a commit, with their senders, in arrival order.
+    public var pendingProposals: [(sender: Sender, proposal: Proposal)] {
+        pending.map { ($0.sender, $0.proposal) }
+    }
+
     /// Makes an external PSK available to proposals, commits and Welcomes of this group.
     public mutating func addExternalPSK(id: [UInt8], secret: [UInt8]) {
         externalPSKs[id] = secret
@@ -144,17 +149,18 @@ public struct Group: Sendable {
             confirmed: context.confirmedTranscriptHash, confirmationTag: confirmationTag)
     }
 
-    /// Creates a one-member group (RFC 9420 §11).
+    /// Creates a one-member group (RFC 9420 §11). `extensions` are the group context
+    /// extensions, `leafExtensions` those of our leaf.
     public static func create(
         suite: CipherSuite, groupID: [UInt8], credential: Credential, signatureKey: SignaturePrivateKey,
         lifetime: Lifetime, capabilities: Capabilities = Capabilities(), extensions: [Extension] = [],
-        using rng: inout some RandomNumberGenerator
+        leafExtensions: [Extension] = [], using rng: inout some RandomNumberGenerator
     ) throws -> Group {
         try extensions.checkUniqueTypes()
         let encryptionKey = HPKEPrivateKey.generate(using: &rng)
         var leaf = LeafNode(
             encryptionKey: encryptionKey.publicKey, signatureKey: signatureKey.publicKey, credential: credential,
-            capabilities: capabilities, source: .keyPackage(lifetime))
+            capabilities: capabilities, source: .keyPackage(lifetime), extensions: leafExtensions)
         try leaf.sign(suite: suite, key: signatureKey, groupID: groupID, leafIndex: 0)
         let tree = RatchetTree(creator: leaf)
         let context = GroupContext(

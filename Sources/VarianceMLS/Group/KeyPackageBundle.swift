@@ -24,20 +24,24 @@ public struct KeyPackageBundle: Sendable {
         self.signatureKey = signatureKey
     }
 
-    /// Creates a key package valid during `lifetime` (Unix seconds).
+    /// Creates a key package valid during `lifetime` (Unix seconds), with optional leaf-node
+    /// and key-package extensions (leaf extension types beyond the defaults must be listed in
+    /// `capabilities`).
     public static func generate(
         suite: CipherSuite, credential: Credential, signatureKey: SignaturePrivateKey, lifetime: Lifetime,
-        capabilities: Capabilities = Capabilities(), using rng: inout some RandomNumberGenerator
+        capabilities: Capabilities = Capabilities(), leafExtensions: [Extension] = [],
+        keyPackageExtensions: [Extension] = [], using rng: inout some RandomNumberGenerator
     ) throws -> KeyPackageBundle {
         guard lifetime.notBefore <= lifetime.notAfter else { throw MLSError.invalid("empty key package lifetime") }
         let initKey = HPKEPrivateKey.generate(using: &rng)
         let encryptionKey = HPKEPrivateKey.generate(using: &rng)
         var leaf = LeafNode(
             encryptionKey: encryptionKey.publicKey, signatureKey: signatureKey.publicKey, credential: credential,
-            capabilities: capabilities, source: .keyPackage(lifetime))
+            capabilities: capabilities, source: .keyPackage(lifetime), extensions: leafExtensions)
         try leaf.sign(suite: suite, key: signatureKey, groupID: [], leafIndex: 0)
         let keyPackage = try KeyPackage.sign(
-            suite: suite, initKey: initKey.publicKey, leafNode: leaf, signatureKey: signatureKey)
+            suite: suite, initKey: initKey.publicKey, leafNode: leaf, extensions: keyPackageExtensions,
+            signatureKey: signatureKey)
         return try KeyPackageBundle(
             keyPackage: keyPackage, initKey: initKey, encryptionKey: encryptionKey, signatureKey: signatureKey)
     }

@@ -8,8 +8,9 @@ public struct RatchetTree: TLSCodable, Hashable {
     /// The nodes; `nodes.count == TreeMath.nodeWidth(leafCount:)`.
     public internal(set) var nodes: [Node?]
 
-    /// The largest tree we accept, in leaves.
-    public static let maximumLeafCount: UInt32 = 1 << 20
+    /// The largest tree we accept, in leaves (65,536). A tree is allocated at full width, so
+    /// this bounds the memory a received tree can make us spend (tens of MB at most).
+    public static let maximumLeafCount: UInt32 = 1 << 16
 
     /// A tree from its nodes, padded with blanks to a full tree.
     public init(nodes: [Node?]) throws {

@@ -140,10 +140,12 @@ public enum TreeKEM {
         let leafKey = HPKEPrivateKey.generate(using: &rng)
         var keys = TreePrivateKeys(leaf: leaf, leafKey: leafKey)
         var secrets: [UInt32: [UInt8]] = [:]
+        var steps: [(copathChild: UInt32, secret: [UInt8], publicKey: [UInt8])] = []
         var current = randomBytes(suite.hashLength, using: &rng)
         for entry in filtered {
             secrets[entry.node] = current
             let nodeKey = keys.setPathSecret(current, node: entry.node, suite: suite)
+            steps.append((entry.copathChild, current, nodeKey.publicKey))
             updated.setNode(
                 entry.node, .parent(ParentNode(encryptionKey: nodeKey.publicKey, parentHash: [], unmergedLeaves: [])))
             current = suite.deriveSecret(current, label: "path")
@@ -157,16 +159,13 @@ public enum TreeKEM {
 
         let encodedContext = context(updated).tlsSerialized
         var pathNodes: [UpdatePathNode] = []
-        for entry in filtered {
-            // Every filtered-path node was given a path secret above.
-            let secret = secrets[entry.node]!
-            let ciphertexts = try resolution(of: entry.copathChild, in: updated, excluding: excluded).map { target in
+        for step in steps {
+            let ciphertexts = try resolution(of: step.copathChild, in: updated, excluding: excluded).map { target in
                 try suite.encryptWithLabel(
                     publicKey: updated[node: target]?.encryptionKey ?? [], label: "UpdatePathNode",
-                    context: encodedContext, plaintext: secret)
+                    context: encodedContext, plaintext: step.secret)
             }
-            pathNodes.append(
-                UpdatePathNode(encryptionKey: keys.keys[entry.node]!.publicKey, encryptedPathSecret: ciphertexts))
+            pathNodes.append(UpdatePathNode(encryptionKey: step.publicKey, encryptedPathSecret: ciphertexts))
         }
         tree = updated
         return CreatedPath(
