@@ -182,7 +182,8 @@ extension Engine {
         if !wasContact {
             try store.upsertContact(StoredContact(did: record.did, username: record.username, addedAt: now))
         }
-        let conversation = try ensureConversation(record.did, store: store, now: now)
+        // (Storing the messages raises the conversation's activity time.)
+        let conversation = try store.conversation(id: record.did) ?? ensureConversation(record.did, store: store, now: now)
         let stored = texts.compactMap { message, _ -> StoredMessage? in
             guard case .text(let body, let replyTo, let expiresIn) = message.content else { return nil }
             var lifetime = Int64(expiresIn ?? MessagingLimits.maxTimerSeconds)
