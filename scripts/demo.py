@@ -48,6 +48,13 @@ class Engine:
             if message.get("method") == method:
                 return message["params"]
 
+    def wait_until(self, method, **fields):
+        """Reads (and shows) frames until a `method` notification whose params have `fields`."""
+        while True:
+            params = self.wait_for(method)
+            if all(params.get(k) == v for k, v in fields.items()):
+                return params
+
     def close(self):
         self.proc.stdin.close()
         code = self.proc.wait(timeout=30)
@@ -66,8 +73,17 @@ bob.call("contacts.add", did=a["did"], multiaddr=address, nickname="alice")
 sent = bob.call("messages.send", conversation=a["did"], text="hello alice, it's bob")
 received = alice.wait_for("message.received")
 assert received["message"]["text"] == "hello alice, it's bob"
-alice.call("messages.send", conversation=b["did"], text="hi bob!", replyTo=sent["id"])
+# Statuses move queued → sent → delivered (alice's delivery receipt).
+bob.wait_until("message.status", id=sent["id"], status="delivered")
+# Alice types (an ephemeral signal), then replies; bob reads it and alice sees "read".
+alice.call("typing.set", conversation=b["did"], active=True)
+bob.wait_until("typing", active=True)
+reply = alice.call("messages.send", conversation=b["did"], text="hi bob!", replyTo=sent["id"])
 bob.wait_for("message.received")
+bob.call("messages.markRead", conversation=a["did"], upTo=reply["id"])
+alice.wait_until("message.status", id=reply["id"], status="read")
+bob.call("contacts.fingerprint", did=a["did"])
+alice.call("contacts.fingerprint", did=b["did"])
 bob.call("messages.list", conversation=a["did"])
 
 # Restart bob: his identity is passphrase-protected, so it starts locked; nothing is lost.
@@ -79,6 +95,7 @@ assert [m["text"] for m in history["messages"]] == ["hi bob!", "hello alice, it'
 print()
 print(f"alice is {a['did']}")
 print(f"bob   is {b['did']}")
-print("They exchanged Olm-encrypted messages over libp2p; bob's history survived a restart.")
+print("They exchanged Olm-encrypted messages over libp2p (sent, delivered, read; typing; the same")
+print("safety number on both sides); bob's history survived a restart.")
 alice.close()
 bob.close()
