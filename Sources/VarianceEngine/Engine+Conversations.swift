@@ -16,6 +16,7 @@ public struct ConversationSummary: Sendable, Equatable {
 extension Engine {
     /// Every conversation, most recently active first.
     public func listConversations() throws(EngineError) -> [ConversationSummary] {
+        flushSends()
         _ = try readyIdentity()
         let store = try readyStore()
         let now = clock()

@@ -219,40 +219,13 @@ extension Engine {
             receivedAt: stored.receivedAt, status: stored.status, replyTo: stored.replyTo, expiresAt: stored.expiresAt)
     }
 
-    /// Stores a text for `conversation` (a DID) with its outbox item, starts the drain of
-    /// the conversation's queue and answers at once, so a burst of sends is pipelined.
+    /// Stores a text for `conversation` (a DID) with its outbox item and starts the drain
+    /// of the conversation's queue (through the send intake, like `messages.send`).
     /// - Returns: The message id and its status, `queued`: it is stored and will be sent in
     ///   order; `message.status` then reports `sent`, `delivered` and `read`.
     public func sendMessage(conversation: String, text: String, replyTo: String?) async throws(EngineError) -> (id: String, status: String) {
-        let identity = try readyIdentity()
-        guard conversation.hasPrefix("did:key:"), conversation != identity.did else {
-            throw EngineError.invalid(field: "conversation", reason: "must be the DID of a contact")
-        }
-        let store = try readyStore()
-        let now = clock()
-        let id = Self.messageIDs.next(unixMillis: now).description
-        let item: StoredOutboxItem
-        do {
-            let existing = try store.conversation(id: conversation)
-            let timer = existing?.timerSeconds ?? 0
-            let expiresIn = timer > 0 ? UInt32(clamping: timer) : nil
-            let message = DirectMessage(
-                id: id, sentAtMs: UInt64(now), content: .text(body: text, replyTo: replyTo, expiresInSeconds: expiresIn))
-            let stored = StoredMessage(
-                id: id, conversation: conversation, sender: identity.did, text: text, sentAt: now, status: "queued",
-                replyTo: replyTo, expiresAt: now + Int64(expiresIn ?? MessagingLimits.maxTimerSeconds) * 1000)
-            item = StoredOutboxItem(
-                id: id, messageId: id, conversation: conversation, payload: try DirectMessageCodec.encode(message), createdAt: now)
-            // (Storing the message raises the conversation's activity time.)
-            if existing == nil { try ensureConversation(conversation, store: store, now: now) }
-            try store.insertOutgoing(stored, outbox: item)
-        } catch let error as MessagingError {
-            throw EngineError.invalid(field: "text", reason: "cannot be encoded (\(error))")
-        } catch {
-            throw Self.map(error)
-        }
-        kickDrain(conversation)
-        return (id, "queued")
+        let sent = try await enqueueSend(conversation: conversation, text: text, replyTo: replyTo).value()
+        return (sent.id, sent.status)
     }
 
     /// Encrypts and sends one message to `did`'s peer, dialing it if needed.

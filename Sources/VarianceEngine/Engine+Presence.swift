@@ -131,6 +131,7 @@ extension Engine {
     /// messages sent after it live `seconds` (nil: the 30-day default) on both sides. The
     /// peer is told through the outbox, in order with the messages around it.
     public func setTimer(conversation: String, seconds: UInt32?) throws(EngineError) {
+        flushSends()  // sends taken in before the change keep the old timer
         let identity = try readyIdentity()
         guard conversation.hasPrefix("did:key:"), conversation != identity.did else {
             throw EngineError.invalid(field: "conversation", reason: "must be the DID of a contact")

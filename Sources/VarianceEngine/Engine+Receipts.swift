@@ -8,6 +8,7 @@ extension Engine {
     /// unread count becomes the number of incoming messages newer than it, and the peer is
     /// sent a read receipt (best effort) naming the newest incoming message read.
     public func markRead(conversation: String, upTo: String) throws(EngineError) {
+        flushSends()
         let identity = try readyIdentity()
         let store = try readyStore()
         let now = clock()

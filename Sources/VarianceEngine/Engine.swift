@@ -33,6 +33,8 @@ public actor Engine {
     private var sweepTask: Task<Void, Never>?
     /// The Olm account, session book and known records, loaded on first use.
     var messaging: MessagingState?
+    /// `messages.send` calls taken in and not stored yet.
+    nonisolated let sendIntake = SendIntake()
     /// Conversations whose outbox queue is being sent now, and those asked to look again.
     var draining: Set<String> = []
     var drainAgain: Set<String> = []
@@ -103,6 +105,7 @@ public actor Engine {
 
     /// Closes the database and stops background work.
     public func close() async {
+        flushSends()
         nodeEventsTask?.cancel()
         outboxTimer?.cancel()
         outboxTimer = nil
@@ -260,6 +263,7 @@ public actor Engine {
     }
 
     public func listMessages(conversation: String, before: String?, limit: Int) throws(EngineError) -> MessagePageResult {
+        flushSends()
         let store = try readyStore()
         let page: MessagePage
         do { page = try store.messages(conversation: conversation, before: before, limit: limit, now: clock()) } catch {

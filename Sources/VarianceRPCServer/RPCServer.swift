@@ -191,8 +191,43 @@ public final class RPCServer: Sendable {
                 sink.deliver(reply, to: writer)
             case .async(let body, let laneOf):
                 start(id: id, params: params, body: body, lane: laneOf?(params), sink: sink)
+            case .ordered(let intake):
+                startOrdered(id: id, params: params, intake: intake, sink: sink)
             }
         }
+    }
+
+    /// Takes an ordered request in now (on this thread, so in arrival order), then waits
+    /// for its result in a task.
+    private func startOrdered(
+        id: RPCID, params: JSON?, intake: @Sendable (JSON?) throws(RPCError) -> PendingReply, sink: ReplySink
+    ) {
+        switch inFlight.register(id, sink: sink) {
+        case .duplicate:
+            sink.deliver(RPCFrame.error(id: id, .invalidRequest("id \(id) is already used by a request in flight")), to: writer)
+            return
+        case .full:
+            sink.deliver(
+                RPCFrame.error(id: id, .tooLarge("Too many requests in flight (limit \(limits.maxInFlight)); wait for replies and retry.")),
+                to: writer)
+            return
+        case .registered:
+            break
+        }
+        let pending: PendingReply
+        do throws(RPCError) { pending = try intake(params) } catch {
+            inFlight.complete(id) { [writer] sink in sink.deliver(RPCFrame.error(id: id, error), to: writer) }
+            return
+        }
+        let task = Task { [inFlight, writer] in
+            let reply: JSON
+            do throws(RPCError) { reply = RPCFrame.result(id: id, try await pending()) } catch { reply = RPCFrame.error(id: id, error) }
+            inFlight.complete(id) { sink in
+                sink.deliver(reply, to: writer)
+                writer.flush()
+            }
+        }
+        inFlight.attach(task, to: id)
     }
 
     private func start(
@@ -232,6 +267,9 @@ public final class RPCServer: Sendable {
             _ = try? body(params)
         case .async(let body, let laneOf):
             _ = lanes.submit(lane: laneOf?(params)) { _ = try? await body(params) }
+        case .ordered(let intake):
+            guard let pending = try? intake(params) else { return }
+            Task { _ = try? await pending() }
         }
     }
 

@@ -41,6 +41,15 @@ extension Store {
         }
     }
 
+    /// Stores outgoing messages with their outbox items, in order, in one transaction.
+    /// - Throws: `.conflict` if an id exists already (then nothing is stored).
+    public func insertOutgoing(_ rows: [(message: StoredMessage, item: StoredOutboxItem)]) throws(StorageError) {
+        try write { db in
+            guard try insert(rows.map(\.message), db) == rows.count else { throw StorageError.conflict("messages.id") }
+            for row in rows { try insert(row.item, db) }
+        }
+    }
+
     /// Stores an outgoing message and its outbox item in one transaction, so an accepted
     /// send survives a crash and is sent exactly once.
     /// - Throws: `.conflict` if either id exists already.

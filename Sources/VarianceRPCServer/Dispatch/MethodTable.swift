@@ -10,7 +10,14 @@ public enum MethodHandler: Sendable {
     case async(
         @Sendable (JSON?) async throws(RPCError) -> JSON,
         lane: (@Sendable (JSON?) -> String?)?)
+    /// Taken in on the reader thread, in arrival order (the intake must not block), then
+    /// finished as a task without a lane: for requests whose order the engine keeps itself
+    /// and that it can take in bulk (`messages.send`).
+    case ordered(@Sendable (JSON?) throws(RPCError) -> PendingReply)
 }
+
+/// The second half of an ``MethodHandler/ordered(_:)`` request: waits for its result.
+public typealias PendingReply = @Sendable () async throws(RPCError) -> JSON
 
 /// The methods a server answers, by wire name.
 public struct MethodTable: Sendable {
@@ -42,6 +49,18 @@ public struct MethodTable: Sendable {
         handlers[M.name] = .async({ params throws(RPCError) in
             try await body(M.decodeParams(params)).json
         }, lane: laneOf)
+    }
+
+    /// Registers a method taken in on the reader thread in arrival order; the returned
+    /// closure waits for the result.
+    public mutating func ordered<M: RPCMethod>(
+        _ method: M.Type,
+        _ intake: @escaping @Sendable (M.Params) throws(RPCError) -> @Sendable () async throws(RPCError) -> M.Result
+    ) {
+        handlers[M.name] = .ordered { params throws(RPCError) in
+            let pending = try intake(M.decodeParams(params))
+            return { () async throws(RPCError) -> JSON in try await pending().json }
+        }
     }
 
     /// Registers a method in one fixed lane (e.g. all identity methods in order).

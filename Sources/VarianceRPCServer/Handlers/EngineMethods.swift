@@ -61,11 +61,17 @@ public enum EngineMethods {
             }
             return MessagesList.Result(messages: page.messages.map(MessageWire.object), before: page.before)
         }
-        table.async(MessagesSend.self, lane: { $0.conversation }) { params throws(RPCError) in
-            let sent = try await call { () throws(EngineError) in
-                try await engine.sendMessage(conversation: params.conversation, text: params.text, replyTo: params.replyTo)
+        // Taken in on the reader thread, in arrival order; a burst shares one commit.
+        table.ordered(MessagesSend.self) { params in
+            let ticket = engine.enqueueSend(conversation: params.conversation, text: params.text, replyTo: params.replyTo)
+            return { () async throws(RPCError) -> MessagesSend.Result in
+                do throws(EngineError) {
+                    let sent = try await ticket.value()
+                    return MessagesSend.Result(id: sent.id, status: sent.status)
+                } catch {
+                    throw ErrorMapping.rpcError(error)
+                }
             }
-            return MessagesSend.Result(id: sent.id, status: sent.status)
         }
         table.async(MessagesMarkRead.self, lane: { $0.conversation }) { params throws(RPCError) in
             try await call { () throws(EngineError) in try await engine.markRead(conversation: params.conversation, upTo: params.upTo) }
