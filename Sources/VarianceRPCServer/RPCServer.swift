@@ -202,18 +202,7 @@ public final class RPCServer: Sendable {
     private func startOrdered(
         id: RPCID, params: JSON?, intake: @Sendable (JSON?) throws(RPCError) -> PendingReply, sink: ReplySink
     ) {
-        switch inFlight.register(id, sink: sink) {
-        case .duplicate:
-            sink.deliver(RPCFrame.error(id: id, .invalidRequest("id \(id) is already used by a request in flight")), to: writer)
-            return
-        case .full:
-            sink.deliver(
-                RPCFrame.error(id: id, .tooLarge("Too many requests in flight (limit \(limits.maxInFlight)); wait for replies and retry.")),
-                to: writer)
-            return
-        case .registered:
-            break
-        }
+        guard register(id, sink: sink) else { return }
         let pending: PendingReply
         do throws(RPCError) { pending = try intake(params) } catch {
             inFlight.complete(id) { [writer] sink in sink.deliver(RPCFrame.error(id: id, error), to: writer) }
@@ -234,18 +223,7 @@ public final class RPCServer: Sendable {
         id: RPCID, params: JSON?, body: @escaping @Sendable (JSON?) async throws(RPCError) -> JSON,
         lane: String?, sink: ReplySink
     ) {
-        switch inFlight.register(id, sink: sink) {
-        case .duplicate:
-            sink.deliver(RPCFrame.error(id: id, .invalidRequest("id \(id) is already used by a request in flight")), to: writer)
-            return
-        case .full:
-            sink.deliver(
-                RPCFrame.error(id: id, .tooLarge("Too many requests in flight (limit \(limits.maxInFlight)); wait for replies and retry.")),
-                to: writer)
-            return
-        case .registered:
-            break
-        }
+        guard register(id, sink: sink) else { return }
         let task = lanes.submit(lane: lane) { [inFlight, writer] in
             let reply: JSON
             if Task.isCancelled {
@@ -259,6 +237,23 @@ public final class RPCServer: Sendable {
             }
         }
         inFlight.attach(task, to: id)
+    }
+
+    /// Registers a request in flight; when its id is taken or too many are in flight, answers
+    /// with the error and returns false.
+    private func register(_ id: RPCID, sink: ReplySink) -> Bool {
+        switch inFlight.register(id, sink: sink) {
+        case .duplicate:
+            sink.deliver(RPCFrame.error(id: id, .invalidRequest("id \(id) is already used by a request in flight")), to: writer)
+            return false
+        case .full:
+            sink.deliver(
+                RPCFrame.error(id: id, .tooLarge("Too many requests in flight (limit \(limits.maxInFlight)); wait for replies and retry.")),
+                to: writer)
+            return false
+        case .registered:
+            return true
+        }
     }
 
     private func runWithoutReply(_ handler: MethodHandler, params: JSON?) {
