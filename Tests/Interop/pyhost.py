@@ -9,6 +9,8 @@ Modes:
       line, answering each with one JSON line, and exits when stdin closes:
         identify <peer>  asks the (connected) peer who it is over /ipfs/id/1.0.0
         peers            the peers we are connected to
+  pyhost.py kad
+      A KadDHT server peer driven by commands on stdin: see Tests/Interop/kad_peer.py.
   pyhost.py dial <multiaddr> [--hold]
       Dials the Swift node and runs the checks (identify, 100 pings, 10 MB echo, 20
       concurrent echo streams, an unsupported protocol refused, the connection usable
@@ -422,6 +424,11 @@ def main(argv: list[str]) -> int:
         return trio.run(run_listen)
     if len(argv) in (3, 4) and argv[1] == "dial" and argv[3:] in ([], ["--hold"]):
         return trio.run(run_dial, argv[2], argv[3:] == ["--hold"])
+    if len(argv) >= 2 and argv[1] == "kad":
+        # A KadDHT server peer (Tests/Interop/kad_peer.py, KademliaInteropTests).
+        import kad_peer
+
+        return kad_peer.main(argv[2:])
     sys.stderr.write(__doc__ or "")
     return 2
 
