@@ -28,6 +28,7 @@ let package = Package(
         // C libraries from Debian (see `make deps`).
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
 
         // Pure cores.
         .target(name: "LibP2PCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
@@ -48,9 +49,17 @@ let package = Package(
             ]
         ),
         .target(
+            name: "LibP2PGossipSub",
+            dependencies: [
+                "LibP2PCore", "LibP2PProtos",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        .target(
             name: "LibP2P",
             dependencies: [
-                "LibP2PCore", "LibP2PNoise", "LibP2PYamux", "LibP2PProtos",
+                "LibP2PCore", "LibP2PNoise", "LibP2PYamux", "LibP2PProtos", "LibP2PKad",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -67,6 +76,7 @@ let package = Package(
         ),
         .target(name: "VarianceMLS", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "VarianceRPC", resources: [.embedInCode("Resources/openrpc.json")]),
+        .target(name: "VarianceQR", dependencies: ["CQREncode"]),
         .target(
             name: "VarianceMessaging",
             dependencies: [
@@ -89,7 +99,7 @@ let package = Package(
         .target(
             name: "VarianceEngine",
             dependencies: [
-                "VarianceIdentity", "VarianceStorage", "LibP2P", "LibP2PCore", "VarianceMessaging", "VarianceOlm",
+                "VarianceIdentity", "VarianceStorage", "LibP2P", "LibP2PCore", "VarianceMessaging", "VarianceOlm", "VarianceQR",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -136,6 +146,8 @@ let package = Package(
         .executableTarget(name: "fuzz-yamux", dependencies: ["LibP2PYamux"]),
         .executableTarget(name: "fuzz-olm", dependencies: ["VarianceOlm"]),
         .executableTarget(name: "fuzz-messaging", dependencies: ["VarianceMessaging"]),
+        .executableTarget(name: "fuzz-kad", dependencies: ["LibP2PKad"]),
+        .executableTarget(name: "fuzz-mls", dependencies: ["VarianceMLS"]),
 
         // Tests.
         .testTarget(name: "VarianceRPCTests", dependencies: ["VarianceRPC"]),
@@ -152,6 +164,12 @@ let package = Package(
             dependencies: ["LibP2PKad", "LibP2PCore", "LibP2PProtos", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(
+            name: "LibP2PGossipSubTests",
+            dependencies: [
+                "LibP2PGossipSub", "LibP2PCore", "LibP2PProtos", .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
             name: "VarianceOlmTests",
             dependencies: ["VarianceOlm", .product(name: "Crypto", package: "swift-crypto")]
         ),
@@ -162,9 +180,11 @@ let package = Package(
         .testTarget(
             name: "VarianceMessagingTests",
             dependencies: [
-                "VarianceMessaging", "VarianceOlm", "VarianceIdentity", .product(name: "Crypto", package: "swift-crypto"),
+                "VarianceMessaging", "VarianceOlm", "VarianceIdentity", "VarianceProtos", "LibP2PCore",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .testTarget(name: "VarianceQRTests", dependencies: ["VarianceQR"]),
         .testTarget(
             name: "LibP2PTests",
             dependencies: [

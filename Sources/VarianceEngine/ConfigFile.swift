@@ -17,6 +17,8 @@ import Yams
 ///   retentionCount: 100000
 /// messages:
 ///   lifetimeDays: 30
+/// contacts:
+///   accept: anyone        # or: contacts (strangers' messages wait until they are added)
 /// ```
 public enum ConfigFile {
     /// Applies the file at `configuration.configFile`, if it exists. Returns warnings.
@@ -54,6 +56,15 @@ public enum ConfigFile {
             case "messages":
                 let section = try mapping(value, "messages")
                 if let v = section["lifetimeDays"] { configuration.messageLifetimeDays = try int(v, "messages.lifetimeDays", 1...30) }
+            case "contacts":
+                let section = try mapping(value, "contacts")
+                if let v = section["accept"] {
+                    switch v as? String {
+                    case "anyone": configuration.acceptFromStrangers = true
+                    case "contacts": configuration.acceptFromStrangers = false
+                    default: throw bad("contacts.accept", "anyone or contacts")
+                    }
+                }
             default:
                 warnings.append("unknown setting '\(key)' in \(configuration.configFile)")
             }

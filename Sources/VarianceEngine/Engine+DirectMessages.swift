@@ -61,6 +61,15 @@ extension Engine {
                 acks.append(refuse(.unknownSender))
                 continue
             }
+            // A stranger: asked about once; with `contacts.accept: contacts` nothing of
+            // theirs is taken until they are added (it stays queued on their side).
+            if try readyStore().contact(did: record.did) == nil {
+                try noteContactRequest(from: record)
+                if !configuration.acceptFromStrangers {
+                    acks.append(refuse(.unknownSender))
+                    continue
+                }
+            }
             // No suspension from reading the state to adopting the new one.
             let state = try messagingState()
             var rng = SystemRandomNumberGenerator()
@@ -129,6 +138,11 @@ extension Engine {
             guard try readyStore().contact(did: record.did) != nil else { return }
             try emit(.typing(conversation: record.did, from: record.did, active: active))
         case .presence(let status, let lastSeen):
+            // They are reachable and talking to us: anything queued for them goes now.
+            if (try? readyStore().queuedOutbox(conversation: record.did, limit: 1).isEmpty) == false {
+                try? readyStore().rescheduleOutbox(conversation: record.did, at: clock())
+                kickDrain(record.did)
+            }
             // From a stranger it is kept quietly, in case they become a contact.
             let info = PresenceInfo(status: status, lastSeen: lastSeen.map { Int64(clamping: $0) })
             try updatePresence(of: record.did, info, announce: try readyStore().contact(did: record.did) != nil)

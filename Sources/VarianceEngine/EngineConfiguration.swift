@@ -21,6 +21,9 @@ public struct EngineConfiguration: Sendable {
     public var eventRetentionCount = 100_000
     /// Messages disappear after this many days (at most 30).
     public var messageLifetimeDays = 30
+    /// Whether strangers' messages are accepted (`anyone`) or wait until we add them
+    /// (`contacts`).
+    public var acceptFromStrangers = true
 
     public init(dataDirectory: String? = nil, configFile: String? = nil) {
         let directory = dataDirectory ?? Self.defaultDataDirectory()

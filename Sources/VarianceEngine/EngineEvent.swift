@@ -16,6 +16,8 @@ public enum EngineEvent: Sendable, Equatable {
     case typing(conversation: String, from: String, active: Bool)
     /// A contact's presence changed.
     case presence(did: String, PresenceInfo)
+    /// Someone who is not a contact wrote to us for the first time.
+    case contactRequest(from: String, username: String?)
     /// A conversation's disappearing timer was changed by `by` (nil: the 30-day default).
     case conversationChanged(conversation: String, timerSeconds: UInt32?, by: String)
 }

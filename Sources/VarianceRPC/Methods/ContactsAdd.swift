@@ -1,21 +1,35 @@
-/// `contacts.add {did, multiaddr?, nickname?}`: adds a contact; with `multiaddr`, dials
-/// it and fetches and verifies the contact's identity record from that peer.
+/// `contacts.add {did, multiaddr?, nickname?}` or `{invite, nickname?}`: adds a contact; with
+/// `multiaddr`, dials it and fetches and verifies the contact's identity record from that
+/// peer; with `invite`, verifies the signed `variance://invite/…` link and does the same at
+/// the addresses it names.
 public enum ContactsAdd: RPCMethod {
     public static let name = "contacts.add"
 
     public struct Params: RPCParams {
-        public var did: String
+        /// Set unless `invite` is.
+        public var did: String?
         public var multiaddr: String?
+        public var invite: String?
         public var nickname: String?
 
         public init(from params: ParamsReader) throws(RPCError) {
-            did = try params.string("did")
-            guard did.hasPrefix("did:key:"), did.utf8.count <= 256 else {
+            did = try params.optionalString("did")
+            invite = try params.optionalString("invite")
+            guard (did == nil) != (invite == nil) else {
+                throw RPCError.invalidParams(field: "did", reason: "give either did (with an optional multiaddr) or invite")
+            }
+            if let did, !did.hasPrefix("did:key:") || did.utf8.count > 256 {
                 throw RPCError.invalidParams(field: "did", reason: "must be a did:key")
+            }
+            if let invite, !invite.hasPrefix("variance://invite/") || invite.utf8.count > 4096 {
+                throw RPCError.invalidParams(field: "invite", reason: "must be a variance://invite/ link")
             }
             multiaddr = try params.optionalString("multiaddr")
             if let multiaddr, !multiaddr.hasPrefix("/") || multiaddr.utf8.count > 1024 {
                 throw RPCError.invalidParams(field: "multiaddr", reason: "must be a multiaddr such as /ip4/127.0.0.1/tcp/4001")
+            }
+            if multiaddr != nil, invite != nil {
+                throw RPCError.invalidParams(field: "multiaddr", reason: "an invite carries its own addresses")
             }
             nickname = try params.optionalString("nickname")
             if let nickname, nickname.utf8.count > 128 {

@@ -7,7 +7,7 @@ public enum RPCRegistry {
         CancelRequest.self,
         IdentityCreate.self, IdentityRecover.self, IdentityUnlock.self, IdentityShow.self,
         MessagesList.self, MessagesSend.self, MessagesMarkRead.self, ContactsAdd.self, ContactsList.self,
-        ContactsFingerprint.self, ContactsRemove.self, ContactsBlock.self, ContactsUnblock.self,
+        ContactsFingerprint.self, ContactsRemove.self, ContactsBlock.self, ContactsUnblock.self, ContactsInvite.self,
         ConversationsList.self, ConversationsSetTimer.self, TypingSet.self, PresenceSet.self, PresenceGet.self,
         NodeStatusMethod.self, NodeConnect.self, NodePeers.self,
     ]
@@ -20,6 +20,7 @@ public enum RPCRegistry {
         EngineNotification.ready, EngineNotification.failed, EngineNotification.identityChanged,
         EngineNotification.nodeStatus, EngineNotification.messageReceived, EngineNotification.messageStatus,
         EngineNotification.typing, EngineNotification.presence, EngineNotification.conversationChanged,
+        EngineNotification.contactRequest,
     ]
 }
 
@@ -39,6 +40,8 @@ public enum EngineNotification {
     public static let typing = "typing"
     /// `{did, status, lastSeen?}`: a contact's presence changed.
     public static let presence = "presence"
+    /// `{from, username?}`: someone who is not a contact wrote to us for the first time.
+    public static let contactRequest = "contact.request"
     /// `{conversation, timer, by}`: a contact changed the conversation's disappearing timer.
     public static let conversationChanged = "conversation.changed"
 }

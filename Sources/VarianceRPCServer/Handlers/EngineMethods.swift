@@ -79,9 +79,18 @@ public enum EngineMethods {
         }
         table.async(ContactsAdd.self) { params throws(RPCError) in
             let contact = try await call { () throws(EngineError) in
-                try await engine.addContact(did: params.did, multiaddr: params.multiaddr, nickname: params.nickname)
+                if let invite = params.invite {
+                    try await engine.addContact(invite: invite, nickname: params.nickname)
+                } else {
+                    try await engine.addContact(did: params.did ?? "", multiaddr: params.multiaddr, nickname: params.nickname)
+                }
             }
             return ContactsAdd.Result(contact: ContactWire.object(contact))
+        }
+        table.async(ContactsInvite.self) { params throws(RPCError) in
+            let invite = try await call { () throws(EngineError) in try await engine.makeInvite(lifetimeSeconds: params.expiresIn) }
+            return ContactsInvite.Result(
+                link: invite.link, qr: invite.qr, png: Base64.encode(invite.png), expiresAt: Timestamps.rfc3339(invite.expiresAt))
         }
         table.async(ContactsList.self) { _ throws(RPCError) in
             let contacts = try await call { () throws(EngineError) in try await engine.listContacts() }

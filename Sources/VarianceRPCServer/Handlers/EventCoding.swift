@@ -29,6 +29,11 @@ public enum EventCoding {
             )
         case .presence(let did, let info):
             (EngineNotification.presence, PresenceWire.result(did: did, info).json.bytes)
+        case .contactRequest(let from, let username):
+            (
+                EngineNotification.contactRequest,
+                JSON.object(username.map { ["from": .string(from), "username": .string($0)] } ?? ["from": .string(from)]).bytes
+            )
         case .conversationChanged(let conversation, let timer, let by):
             (
                 EngineNotification.conversationChanged,

@@ -92,6 +92,13 @@ ContactsFingerprintResult = TypedDict("ContactsFingerprintResult", {
     "safetyNumber": str,
 })
 
+ContactsInviteResult = TypedDict("ContactsInviteResult", {
+    "link": str,
+    "qr": str,
+    "png": str,
+    "expiresAt": str,
+})
+
 Conversation = TypedDict("Conversation", {
     "id": str,
     "kind": Literal["direct", "group"],
@@ -209,6 +216,12 @@ ConversationChangedParams = TypedDict("ConversationChangedParams", {
     "by": str,
 })
 
+ContactRequestParams = TypedDict("ContactRequestParams", {
+    "seq": int,
+    "from": str,
+    "username": NotRequired[str],
+})
+
 # Wire method name -> Python method name on Engine.
 METHODS: dict[str, str] = {
     "engine.info": "engine_info",
@@ -230,6 +243,7 @@ METHODS: dict[str, str] = {
     "contacts.remove": "contacts_remove",
     "contacts.block": "contacts_block",
     "contacts.unblock": "contacts_unblock",
+    "contacts.invite": "contacts_invite",
     "conversations.list": "conversations_list",
     "conversations.setTimer": "conversations_set_timer",
     "typing.set": "typing_set",
@@ -251,6 +265,7 @@ NOTIFICATIONS: dict[str, str] = {
     "typing": "TypingParams",
     "presence": "PresenceParams",
     "conversation.changed": "ConversationChangedParams",
+    "contact.request": "ContactRequestParams",
 }
 
 # Application error codes of the document (components/errors).
@@ -416,12 +431,13 @@ class GeneratedMethods:
         params = {"conversation": conversation, "upTo": up_to}
         return await self.call("messages.markRead", **{k: v for k, v in params.items() if v is not None})
 
-    async def contacts_add(self, *, did: str, multiaddr: str | None = None, nickname: str | None = None) -> ContactsAddResult:
-        """`contacts.add`: Add or update a contact. With multiaddr, dial it and fetch the contact's signed identity record from that peer over /variance/identity/1.0.0; it must verify against the DID and name that peer.
+    async def contacts_add(self, *, did: str | None = None, multiaddr: str | None = None, invite: str | None = None, nickname: str | None = None) -> ContactsAddResult:
+        """`contacts.add`: Add or update a contact. With multiaddr, dial it and fetch the contact's signed identity record from that peer over /variance/identity/1.0.0; it must verify against the DID and name that peer. Or from an invite: {invite, nickname?} verifies the signed variance://invite/ link (an altered one is -32006, an expired or malformed one -32602) and does the same at the addresses it names.
 
         Params:
-            did (required): The contact's did:key.
+            did (optional): The contact's did:key (unless invite is given).
             multiaddr (optional): Where the contact's node listens.
+            invite (optional): A variance://invite/ link from contacts.invite (instead of did and multiaddr).
             nickname (optional): Our name for the contact.
 
         Errors:
@@ -431,7 +447,7 @@ class GeneratedMethods:
             -32006 CryptoFailure: A cryptographic check failed (bad checksum, wrong passphrase, bad signature).
             -32002 NotFound: Not found.
         """
-        params = {"did": did, "multiaddr": multiaddr, "nickname": nickname}
+        params = {"did": did, "multiaddr": multiaddr, "invite": invite, "nickname": nickname}
         return await self.call("contacts.add", **{k: v for k, v in params.items() if v is not None})
 
     async def contacts_list(self) -> ContactsListResult:
@@ -497,6 +513,19 @@ class GeneratedMethods:
         """
         params = {"did": did}
         return await self.call("contacts.unblock", **{k: v for k, v in params.items() if v is not None})
+
+    async def contacts_invite(self, *, expires_in: int | None = None) -> ContactsInviteResult:
+        """`contacts.invite`: A signed variance://invite/ link naming our DID, our node's peer ID and its listen addresses, valid for expiresIn seconds (default 7 days), with its QR code as terminal text (light modules drawn, for light-on-dark terminals) and as a PNG (base64). Whoever has it can add us with contacts.add {invite}.
+
+        Params:
+            expires_in (optional): Seconds the invite stays valid, 1 to 2592000 (30 days); default 604800 (7 days).
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+            -32602 InvalidParams: Invalid params; data names the field and the reason.
+        """
+        params = {"expiresIn": expires_in}
+        return await self.call("contacts.invite", **{k: v for k, v in params.items() if v is not None})
 
     async def conversations_list(self) -> ConversationsListResult:
         """`conversations.list`: Every conversation, most recently active first, with its newest message and the number of incoming messages not yet read.
