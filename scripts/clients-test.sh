@@ -4,10 +4,14 @@
 #      (pytest and its dependencies, pinned in clients/python/requirements-test.txt, are
 #      installed there when missing: idempotent, offline once installed);
 #   2. the shell client (clients/shell/test.sh);
+#   2b. rpc-client in a pseudo-terminal (scripts/rpc-client-pty-test.py; the client is
+#      $RPC_CLIENT, else .build/debug/rpc-client: swift build --product rpc-client);
+#   2c. the Emacs client (clients/emacs/test.sh: ERT in batch Emacs, emacs-nox);
+#   2d. the Node client (clients/node/test.sh: node --test, Debian's nodejs);
 #   3. docs/RPC.md is what scripts/gen-rpc-doc.py makes of rpc-spec/openrpc.json today.
 # The engine is $VARIANCE_ENGINE, else .build/debug/variance-engine (build it first:
 # swift build --product variance-engine). The last line is "N passed, M failed", counting
-# every test of the three; the exit status is non-zero if anything failed.
+# every test of them all; the exit status is non-zero if anything failed.
 # Usage: scripts/clients-test.sh        (from anywhere; PYTHON=... picks the venv's interpreter)
 set -uo pipefail
 
@@ -103,6 +107,37 @@ else
   echo "clients-test: clients/shell/test.sh ended without a summary (exit status $shell_status)" >&2
   failed=$((failed + 1))
 fi
+
+# Runs a test script that prints "N passed, M failed" as its last line; adds its counts.
+# A script that fails without a failed test, or ends without the line, counts as one failure.
+run_counted() {
+  local name="$1" out="$tmp/${1//\//_}.out"
+  shift
+  "$@" | tee "$out"
+  local status=${PIPESTATUS[0]}
+  local summary
+  summary="$(tail -n 1 "$out")"
+  if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
+    if [ "$status" -ne 0 ] && [ "${BASH_REMATCH[2]}" -eq 0 ]; then failed=$((failed + 1)); fi
+  else
+    echo "clients-test: $name ended without a summary (exit status $status)" >&2
+    failed=$((failed + 1))
+  fi
+}
+
+# -- 2b. rpc-client in a pseudo-terminal ------------------------------------------------
+echo "== rpc-client in a pty (scripts/rpc-client-pty-test.py)"
+export RPC_CLIENT="${RPC_CLIENT:-$root/.build/debug/rpc-client}"
+run_counted "scripts/rpc-client-pty-test.py" "$python" "$root/scripts/rpc-client-pty-test.py"
+
+# -- 2c. Emacs ---------------------------------------------------------------------------
+echo "== clients/emacs (ERT in batch Emacs)"
+run_counted "clients/emacs/test.sh" "$root/clients/emacs/test.sh"
+
+# -- 2d. Node ----------------------------------------------------------------------------
+echo "== clients/node (node --test)"
+run_counted "clients/node/test.sh" "$root/clients/node/test.sh"
 
 # -- 3. docs/RPC.md ---------------------------------------------------------------------
 echo "== docs/RPC.md (scripts/gen-rpc-doc.py)"

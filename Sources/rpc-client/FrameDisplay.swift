@@ -40,11 +40,13 @@ struct FrameDisplay {
     /// `3` for a number id, `"abc"` for a string id.
     private static func label(_ id: JSON) -> String { id.compactString }
 
-    private enum Style: String {
+    /// The ANSI styles the display uses.
+    enum Style: String {
         case bold = "1", dim = "2", red = "31", cyan = "36"
     }
 
-    private func paint(_ text: String, _ style: Style) -> String {
+    /// `text` in `style`, when colours are used; else `text`.
+    func paint(_ text: String, _ style: Style) -> String {
         usesColor ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
     }
 }

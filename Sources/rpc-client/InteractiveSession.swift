@@ -40,6 +40,8 @@ struct InteractiveSession {
         if isTerminal { InterruptSignal.install() }
         var catalog = MethodCatalog()
         var envelope = RequestEnvelope()
+        /// The ids of `:replay` requests in flight, with their `after`.
+        var replays: [Int64: Int64] = [:]
         var inputOpen = true
 
         loop: while true {
@@ -48,7 +50,9 @@ struct InteractiveSession {
                 let (lines, ended) = input.readAvailable()
                 var quit = ended
                 for line in lines where !quit {
-                    quit = handle(line, link: link, envelope: &envelope, catalog: catalog, input: input, display: display)
+                    quit = handle(
+                        line, link: link, envelope: &envelope, replays: &replays, catalog: catalog, input: input,
+                        display: display)
                 }
                 if quit {
                     inputOpen = false
@@ -66,6 +70,10 @@ struct InteractiveSession {
                     case .failure(let error):
                         input.show(display.problem("(rpc.discover failed, so no tab completion: \(error.message))"))
                     }
+                } else if case .reply(let id, let outcome) = message, let number = id.intValue,
+                    let after = replays.removeValue(forKey: number)
+                {
+                    input.show(display.replay(after: after, id: id, outcome: outcome))
                 } else {
                     input.show(display.text(for: message))
                 }
@@ -87,37 +95,39 @@ struct InteractiveSession {
 
     /// Acts on one line; returns true when the user asked to quit.
     private func handle(
-        _ line: String, link: EngineLink, envelope: inout RequestEnvelope, catalog: MethodCatalog,
-        input: PromptInput, display: FrameDisplay
+        _ line: String, link: EngineLink, envelope: inout RequestEnvelope, replays: inout [Int64: Int64],
+        catalog: MethodCatalog, input: PromptInput, display: FrameDisplay
     ) -> Bool {
-        let text = line.trimmingWhitespace()
-        if text.hasPrefix(":") {
-            let words = text.split(separator: " ").map(String.init)
-            switch words[0] {
-            case ":quit", ":q", ":exit":
+        let request: RequestLine
+        do {
+            switch try ReplCommand.parse(line) {
+            case nil:
+                request = try RequestLine.parse(line)
+            case .quit:
                 return true
-            case ":help", ":h", ":?":
-                if words.count > 1 {
-                    if let method = catalog.method(named: words[1]) {
-                        input.show(ReplHelp.describe(method))
-                    } else {
-                        input.show(display.problem("The engine has no method '\(words[1])'; :methods lists them."))
-                    }
+            case .help(nil):
+                input.show(ReplHelp.overview)
+                return false
+            case .help(let name?):
+                if let method = catalog.method(named: name) {
+                    input.show(ReplHelp.describe(method))
                 } else {
-                    input.show(ReplHelp.overview)
+                    input.show(display.problem("The engine has no method '\(name)'; :methods lists them."))
                 }
-            case ":methods":
+                return false
+            case .methods:
                 input.show(catalog.names.isEmpty ? "(rpc.discover has not answered)" : catalog.names.joined(separator: "\n"))
-            default:
-                input.show(display.problem("Unknown command \(words[0]); :help lists the commands."))
+                return false
+            case let command?:
+                guard let shorthand = command.request else { return false }
+                request = shorthand
+                if case .replay(let after) = command { replays[envelope.nextID] = after }
             }
+        } catch {
+            input.show(display.problem("\(error)"))
             return false
         }
-        do {
-            if let frame = envelope.frame(for: try RequestLine.parse(line)) { link.send(frame) }
-        } catch {
-            input.show(display.problem(error.description))
-        }
+        if let frame = envelope.frame(for: request) { link.send(frame) }
         return false
     }
 }

@@ -16,8 +16,8 @@ private let pendingMatches = Mutex<(matches: [String], next: Int)>(([], 0))
 /// Tab completion for libedit: the first word completes to a method name or a `:command`;
 /// later words complete to `param=` for that method's params.
 enum LineCompletion {
-    /// The client's own commands, offered with the method names.
-    static let commands = [":help", ":methods", ":quit"]
+    /// The client's own commands and shorthands, offered with the method names.
+    static let commands = ReplCommand.words
 
     /// Points libedit at the completion function.
     static func install() {

@@ -12,7 +12,11 @@ enum ReplHelp {
         Commands:
           :help [METHOD]   this text, or a method's summary and params
           :methods         the engine's methods
+          :replay [AFTER]  the events after seq AFTER (default 0), from events.replay
           :quit            close the engine's input, wait for it to exit (also Ctrl-D)
+        Shorthands:
+          /msg CONVERSATION TEXT   messages.send: CONVERSATION is a DID, @name or group id;
+                                   TEXT is the rest of the line, as typed (no quotes needed)
         Tab completes method names, then param names.
         """
 
