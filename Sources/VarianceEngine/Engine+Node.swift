@@ -31,10 +31,15 @@ extension Engine {
         if swarm == nil {
             swarm = node
             scheduleOutboxTimer()
+            let dht = Kademlia(swarm: node, configuration: Self.dhtConfiguration(), logger: logger)
+            self.dht = dht
+            await dht.start()
             Task { await self.reconnectContacts(node) }
+            Task { await self.renewUsername() }
             let events = node.events
             nodeEventsTask = Task { [weak self] in
                 for await event in events {
+                    await dht.observe(event)
                     switch event {
                     case .peerConnected(let peer):
                         await self?.nodeConnectivityChanged()
@@ -85,7 +90,7 @@ extension Engine {
         let peers = await node.peers
         return NodeStatus(
             peerID: node.localPeer.description, listenAddresses: await node.listenAddresses.map(\.description),
-            connectedPeers: peers.count)
+            connectedPeers: peers.count, dhtEnabled: dht != nil, dhtPeers: await dht?.routingTableCount ?? 0)
     }
 
     public func connect(to multiaddr: String) async throws(EngineError) -> String {
@@ -116,6 +121,8 @@ public struct NodeStatus: Sendable, Equatable {
     public var peerID: String
     public var listenAddresses: [String]
     public var connectedPeers: Int
+    public var dhtEnabled: Bool
+    public var dhtPeers: Int
 }
 
 /// A connected peer as `node.peers` shows it.

@@ -80,6 +80,20 @@ extension Engine {
         return ticket
     }
 
+    /// The DID of the contact whose username is `@name` (sends resolve names through
+    /// contacts only; add a person by name first with `contacts.add {username}`).
+    func contactDID(named text: String) throws(EngineError) -> String {
+        guard let name = Username.normalize(text) else {
+            throw EngineError.invalid(field: "conversation", reason: "is not a valid @name")
+        }
+        let contacts: [StoredContact]
+        do { contacts = try readyStore().contacts() } catch { throw Self.map(error) }
+        guard let contact = contacts.first(where: { $0.username.flatMap(Username.normalize) == name }) else {
+            throw EngineError.notFound("No contact is called @\(name); add them first with contacts.add {username}.")
+        }
+        return contact.did
+    }
+
     /// Stores every send taken in so far, in order, in one transaction, answers their
     /// tickets and starts the drains of their conversations.
     func flushSends() {
@@ -104,8 +118,9 @@ extension Engine {
         var rows: [(message: StoredMessage, item: StoredOutboxItem)] = []
         var accepted: [SendIntake.Pending] = []
         var timers: [String: Int64] = [:]
-        for pending in batch {
+        for var pending in batch {
             do {
+                if pending.conversation.hasPrefix("@") { pending.conversation = try contactDID(named: pending.conversation) }
                 guard pending.conversation.hasPrefix("did:key:"), pending.conversation != identity.did else {
                     throw EngineError.invalid(field: "conversation", reason: "must be the DID of a contact")
                 }

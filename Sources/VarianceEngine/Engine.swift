@@ -7,6 +7,7 @@ import LibP2P
 import Logging
 import Synchronization
 import VarianceIdentity
+import VarianceMessaging
 import VarianceStorage
 
 /// The engine: one facade over identity, storage (and, as they land, the network,
@@ -31,6 +32,10 @@ public actor Engine {
     var nodeEventsTask: Task<Void, Never>?
     var nodeStart: Task<Swarm, Never>?
     private var sweepTask: Task<Void, Never>?
+    /// The Kademlia DHT (usernames), once the node runs.
+    var dht: Kademlia?
+    /// Username claims resolved lately, with when (Unix milliseconds).
+    var usernameCache: [String: (claim: UsernameClaim, fetchedAt: Int64)] = [:]
     /// The Olm account, session book and known records, loaded on first use.
     var messaging: MessagingState?
     /// `messages.send` calls taken in and not stored yet.
@@ -106,6 +111,7 @@ public actor Engine {
     /// Closes the database and stops background work.
     public func close() async {
         flushSends()
+        await dht?.shutdown()
         nodeEventsTask?.cancel()
         outboxTimer?.cancel()
         outboxTimer = nil

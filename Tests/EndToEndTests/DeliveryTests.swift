@@ -120,6 +120,13 @@ final class Peer: @unchecked Sendable {
         return result
     }
 
+    /// The error code a request is answered with (nil when it succeeds).
+    func errorCode(_ method: String, _ params: JSONObject = [:]) throws -> Int64? {
+        let id = send(method, params)
+        try waitForReplies([id])
+        return replies[id]?["error"]?["code"]?.intValue
+    }
+
     func send(_ method: String, _ params: JSONObject) -> Int64 {
         let id = Int64(nextID)
         nextID += 1
@@ -243,4 +250,40 @@ func freePort() throws -> UInt16 {
     }
     guard bound else { throw DeliveryTestError(description: "bind() failed") }
     return UInt16(bigEndian: address.sin_port)
+}
+
+/// Usernames in the DHT between real engines: alice and bob know only carol; alice claims a
+/// name, bob resolves it through carol, adds alice by name and writes to @alice.
+@Suite(.serialized) struct UsernameTests {
+    @Test func aNameRegisteredOnOneResolvesOnAnotherThroughAThird() async throws {
+        try await offThePool {
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("variance-names-\(UUID().uuidString)")
+            let listen = ["--listen", "/ip4/127.0.0.1/tcp/0"]
+            let carol = try Peer(name: "carol", directory: root.appendingPathComponent("carol"), arguments: listen)
+            let alice = try Peer(name: "alice", directory: root.appendingPathComponent("alice"), arguments: listen)
+            let bob = try Peer(name: "bob", directory: root.appendingPathComponent("bob"), arguments: listen)
+            defer { carol.stop(); alice.stop(); bob.stop() }
+            for peer in [carol, alice, bob] { try peer.createIdentity() }
+            try alice.call("node.connect", ["multiaddr": .string(carol.address)])
+            try bob.call("node.connect", ["multiaddr": .string(carol.address)])
+
+            let registered = try alice.call("username.register", ["name": "Alice"])
+            #expect(registered["name"] == "alice")
+            #expect(registered["did"]?.stringValue == alice.did)
+            // Taken: another DID cannot have it; the holder may renew it.
+            #expect(try carol.errorCode("username.register", ["name": "alice"]) == -32005)
+            #expect(try alice.call("username.register", ["name": "@alice"])["did"]?.stringValue == alice.did)
+
+            let resolved = try bob.call("username.resolve", ["name": "@ALICE"])
+            #expect(resolved["did"]?.stringValue == alice.did)
+            #expect(resolved["peerIds"]?.arrayValue?.count == 1)
+            #expect(try bob.errorCode("username.resolve", ["name": "nobody_here"]) == -32002)
+            #expect(try bob.errorCode("username.resolve", ["name": "ａlice"]) == -32602)  // a look-alike letter
+
+            let contact = try bob.call("contacts.add", ["username": "@alice"])
+            #expect(contact["contact"]?["did"]?.stringValue == alice.did)
+            try bob.call("messages.send", ["conversation": "@alice", "text": "found you by name"])
+            try alice.waitUntil("the message") { $0.received(from: bob.did) == ["found you by name"] }
+        }
+    }
 }

@@ -10,13 +10,19 @@ public enum ContactsAdd: RPCMethod {
         public var did: String?
         public var multiaddr: String?
         public var invite: String?
+        /// A username (`@name` or `name`), instead of `did`.
+        public var username: String?
         public var nickname: String?
 
         public init(from params: ParamsReader) throws(RPCError) {
             did = try params.optionalString("did")
             invite = try params.optionalString("invite")
-            guard (did == nil) != (invite == nil) else {
-                throw RPCError.invalidParams(field: "did", reason: "give either did (with an optional multiaddr) or invite")
+            username = try params.optionalString("username")
+            guard [did, invite, username].compactMap({ $0 }).count == 1 else {
+                throw RPCError.invalidParams(field: "did", reason: "give one of did (with an optional multiaddr), username or invite")
+            }
+            if let username, username.isEmpty || username.utf8.count > 64 {
+                throw RPCError.invalidParams(field: "username", reason: "must be a username such as @alice")
             }
             if let did, !did.hasPrefix("did:key:") || did.utf8.count > 256 {
                 throw RPCError.invalidParams(field: "did", reason: "must be a did:key")
@@ -28,8 +34,8 @@ public enum ContactsAdd: RPCMethod {
             if let multiaddr, !multiaddr.hasPrefix("/") || multiaddr.utf8.count > 1024 {
                 throw RPCError.invalidParams(field: "multiaddr", reason: "must be a multiaddr such as /ip4/127.0.0.1/tcp/4001")
             }
-            if multiaddr != nil, invite != nil {
-                throw RPCError.invalidParams(field: "multiaddr", reason: "an invite carries its own addresses")
+            if multiaddr != nil, did == nil {
+                throw RPCError.invalidParams(field: "multiaddr", reason: "goes with did; invites and usernames carry their own addresses")
             }
             nickname = try params.optionalString("nickname")
             if let nickname, nickname.utf8.count > 128 {

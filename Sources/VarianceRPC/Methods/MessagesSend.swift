@@ -1,6 +1,6 @@
-/// `messages.send {conversation, text, replyTo?}`: stores a text as queued, encrypts it
-/// with Olm and sends it to the contact; returns `{id, status}` (`delivered`, or `queued`
-/// when the contact cannot be reached now; the message is kept).
+/// `messages.send {conversation, text, replyTo?}`: stores a text as queued (the conversation
+/// is a DID, or `@name` of a contact) and answers `{id, status: "queued"}`; the outbox then
+/// encrypts it with Olm and sends it, and `message.status` reports what follows.
 public enum MessagesSend: RPCMethod {
     public static let name = "messages.send"
     /// The most UTF-8 bytes of a text.

@@ -10,22 +10,24 @@ public enum NodeStatusMethod: RPCMethod {
         /// NAT detection arrives with the relay issue; until then "unknown".
         public var nat: String
         public var relays: [String]
-        /// The DHT arrives with the discovery issue; until then disabled.
+        /// Whether the Kademlia DHT runs, and how many peers its routing table holds.
         public var dhtEnabled: Bool
+        public var dhtPeers: Int
 
-        public init(peerId: String, listenAddrs: [String], connectedPeers: Int) {
+        public init(peerId: String, listenAddrs: [String], connectedPeers: Int, dhtEnabled: Bool = false, dhtPeers: Int = 0) {
             self.peerId = peerId
             self.listenAddrs = listenAddrs
             self.connectedPeers = connectedPeers
             nat = "unknown"
             relays = []
-            dhtEnabled = false
+            self.dhtEnabled = dhtEnabled
+            self.dhtPeers = dhtPeers
         }
 
         public var json: JSON {
             ["peerId": .string(peerId), "listenAddrs": .array(listenAddrs.map(JSON.string)),
              "connectedPeers": .int(Int64(connectedPeers)), "nat": .string(nat), "relays": .array(relays.map(JSON.string)),
-             "dht": ["enabled": .bool(dhtEnabled), "peers": 0]]
+             "dht": ["enabled": .bool(dhtEnabled), "peers": .int(Int64(dhtPeers))]]
         }
     }
 }

@@ -9,7 +9,7 @@ public enum RPCRegistry {
         MessagesList.self, MessagesSend.self, MessagesMarkRead.self, ContactsAdd.self, ContactsList.self,
         ContactsFingerprint.self, ContactsRemove.self, ContactsBlock.self, ContactsUnblock.self, ContactsInvite.self,
         ConversationsList.self, ConversationsSetTimer.self, TypingSet.self, PresenceSet.self, PresenceGet.self,
-        NodeStatusMethod.self, NodeConnect.self, NodePeers.self,
+        NodeStatusMethod.self, NodeConnect.self, NodePeers.self, UsernameRegister.self, UsernameResolve.self,
     ]
 
     public static let methodNames: [String] = methods.map { $0.name }

@@ -81,6 +81,8 @@ public enum EngineMethods {
             let contact = try await call { () throws(EngineError) in
                 if let invite = params.invite {
                     try await engine.addContact(invite: invite, nickname: params.nickname)
+                } else if let username = params.username {
+                    try await engine.addContact(username: username, nickname: params.nickname)
                 } else {
                     try await engine.addContact(did: params.did ?? "", multiaddr: params.multiaddr, nickname: params.nickname)
                 }
@@ -141,6 +143,14 @@ public enum EngineMethods {
         table.async(PresenceGet.self) { params throws(RPCError) in
             let info = try await call { () throws(EngineError) in try await engine.presence(of: params.did) }
             return PresenceWire.result(did: params.did, info)
+        }
+        table.async(UsernameRegister.self) { params throws(RPCError) in
+            let registered = try await call { () throws(EngineError) in try await engine.registerUsername(params.name) }
+            return UsernameRegister.Result(name: registered.name, did: registered.did)
+        }
+        table.async(UsernameResolve.self) { params throws(RPCError) in
+            let resolved = try await call { () throws(EngineError) in try await engine.resolveUsername(params.name) }
+            return UsernameResolve.Result(name: resolved.name, did: resolved.did, peerIds: resolved.peerIDs)
         }
         table.async(NodeStatusMethod.self) { _ throws(RPCError) in
             let status = try await call { () throws(EngineError) in try await engine.nodeStatus() }
@@ -210,6 +220,8 @@ enum ContactWire {
 /// Node facts as wire objects.
 enum NodeWire {
     static func result(_ status: NodeStatus) -> NodeStatusMethod.Result {
-        NodeStatusMethod.Result(peerId: status.peerID, listenAddrs: status.listenAddresses, connectedPeers: status.connectedPeers)
+        NodeStatusMethod.Result(
+            peerId: status.peerID, listenAddrs: status.listenAddresses, connectedPeers: status.connectedPeers,
+            dhtEnabled: status.dhtEnabled, dhtPeers: status.dhtPeers)
     }
 }

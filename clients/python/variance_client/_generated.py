@@ -152,6 +152,17 @@ NodePeersResult = TypedDict("NodePeersResult", {
     "peers": list[NodePeersResultPeersItem],
 })
 
+UsernameRegisterResult = TypedDict("UsernameRegisterResult", {
+    "name": str,
+    "did": str,
+})
+
+UsernameResolveResult = TypedDict("UsernameResolveResult", {
+    "name": str,
+    "did": str,
+    "peerIds": list[str],
+})
+
 EngineReadyParams = TypedDict("EngineReadyParams", {
     "version": str,
     "protocolVersion": int,
@@ -252,6 +263,8 @@ METHODS: dict[str, str] = {
     "node.status": "node_status",
     "node.connect": "node_connect",
     "node.peers": "node_peers",
+    "username.register": "username_register",
+    "username.resolve": "username_resolve",
 }
 
 # Notification name -> the type of its params.
@@ -404,7 +417,7 @@ class GeneratedMethods:
         """`messages.send`: Store a text with its outbox item in one transaction and answer queued at once (so a burst of sends is pipelined); the conversation's queue is then encrypted with Olm and sent in order over /variance/dm/1.0.0, kept across restarts and retried with backoff and whenever the contact's peer connects. message.status reports sent (the contact's node took it), delivered (its delivery receipt) and read.
 
         Params:
-            conversation (required): The contact's DID.
+            conversation (required): The contact's DID, or @name of a contact (add people by name with contacts.add {username}).
             text (required): The text, 1 to 16384 UTF-8 bytes.
             reply_to (optional): The id of the message this answers.
 
@@ -431,13 +444,14 @@ class GeneratedMethods:
         params = {"conversation": conversation, "upTo": up_to}
         return await self.call("messages.markRead", **{k: v for k, v in params.items() if v is not None})
 
-    async def contacts_add(self, *, did: str | None = None, multiaddr: str | None = None, invite: str | None = None, nickname: str | None = None) -> ContactsAddResult:
-        """`contacts.add`: Add or update a contact. With multiaddr, dial it and fetch the contact's signed identity record from that peer over /variance/identity/1.0.0; it must verify against the DID and name that peer. Or from an invite: {invite, nickname?} verifies the signed variance://invite/ link (an altered one is -32006, an expired or malformed one -32602) and does the same at the addresses it names.
+    async def contacts_add(self, *, did: str | None = None, multiaddr: str | None = None, invite: str | None = None, username: str | None = None, nickname: str | None = None) -> ContactsAddResult:
+        """`contacts.add`: Add or update a contact. With multiaddr, dial it and fetch the contact's signed identity record from that peer over /variance/identity/1.0.0; it must verify against the DID and name that peer. Or from an invite: {invite, nickname?} verifies the signed variance://invite/ link (an altered one is -32006, an expired or malformed one -32602) and does the same at the addresses it names. Or by name: {username, nickname?} resolves the name in the DHT (-32002 when no one holds it), finds its peer and does the same.
 
         Params:
             did (optional): The contact's did:key (unless invite is given).
             multiaddr (optional): Where the contact's node listens.
             invite (optional): A variance://invite/ link from contacts.invite (instead of did and multiaddr).
+            username (optional): A username (@alice or alice), instead of did: resolved in the DHT, its peer found and dialed.
             nickname (optional): Our name for the contact.
 
         Errors:
@@ -447,7 +461,7 @@ class GeneratedMethods:
             -32006 CryptoFailure: A cryptographic check failed (bad checksum, wrong passphrase, bad signature).
             -32002 NotFound: Not found.
         """
-        params = {"did": did, "multiaddr": multiaddr, "invite": invite, "nickname": nickname}
+        params = {"did": did, "multiaddr": multiaddr, "invite": invite, "username": username, "nickname": nickname}
         return await self.call("contacts.add", **{k: v for k, v in params.items() if v is not None})
 
     async def contacts_list(self) -> ContactsListResult:
@@ -621,3 +635,33 @@ class GeneratedMethods:
             -32001 NoIdentity: No identity, or the identity is locked.
         """
         return await self.call("node.peers")
+
+    async def username_register(self, *, name: str) -> UsernameRegisterResult:
+        """`username.register`: Claim a username for our DID: a claim signed by the DID key (48 h, renewed every 12 h while the engine runs) is published in the Kademlia DHT under /variance/username/<name>. First come, first served: a name a live claim of another DID holds is -32005.
+
+        Params:
+            name (required): 3 to 32 of a-z, 0-9 and _, starting with a letter (ASCII only, case-folded; a leading @ is dropped).
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+            -32602 InvalidParams: Invalid params; data names the field and the reason.
+            -32005 Conflict: Already exists, or a conflicting state.
+            -32003 Unreachable: The peer is unreachable right now; the message is queued.
+        """
+        params = {"name": name}
+        return await self.call("username.register", **{k: v for k, v in params.items() if v is not None})
+
+    async def username_resolve(self, *, name: str) -> UsernameResolveResult:
+        """`username.resolve`: The DID holding a username and its peer IDs, from the DHT; the claim's signature, name and lifetime are verified (a forged or expired claim is ignored). -32002 when no one holds it.
+
+        Params:
+            name (required): 3 to 32 of a-z, 0-9 and _, starting with a letter (ASCII only, case-folded; a leading @ is dropped).
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+            -32602 InvalidParams: Invalid params; data names the field and the reason.
+            -32002 NotFound: Not found.
+            -32003 Unreachable: The peer is unreachable right now; the message is queued.
+        """
+        params = {"name": name}
+        return await self.call("username.resolve", **{k: v for k, v in params.items() if v is not None})
