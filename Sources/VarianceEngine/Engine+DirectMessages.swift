@@ -207,10 +207,15 @@ extension Engine {
                 sentAt: Int64(clamping: message.sentAtMs), receivedAt: now, status: "received", replyTo: replyTo,
                 expiresAt: now + lifetime * 1000)
         }
-        let new = try store.insertIncoming(stored)
+        // The messages and their `message.received` events in one transaction.
+        let encode = { (message: StoredMessage) in self.encoded(.messageReceived(Self.message(message))) }
+        let new = try store.insertIncoming(stored, event: encode)
         guard !new.isEmpty else { return }
-        try emitAll(new.map { .messageReceived(Self.message($0)) })
-        for message in new { queueDeliveryReceipt(message.id, to: record.did) }
+        push(new.map { entry in
+            let (method, params) = encode(entry.message)
+            return EventRecord(seq: entry.seq, method: method, params: params)
+        })
+        for entry in new { queueDeliveryReceipt(entry.message.id, to: record.did) }
         // A new contact (they wrote first) hears our presence, as a contact we added would.
         if !wasContact { Task { await self.tellPresence(to: record.did) } }
     }

@@ -240,6 +240,14 @@ public actor Engine {
         eventContinuation.yield(EventRecord(seq: seq, method: method, params: params))
     }
 
+    /// Encodes an event for a store method that persists it inside its own transaction.
+    nonisolated func encoded(_ event: EngineEvent) -> (method: String, params: [UInt8]) { encodeEvent(event) }
+
+    /// Pushes events already persisted (with their seqs).
+    func push(_ records: [EventRecord]) {
+        for record in records { eventContinuation.yield(record) }
+    }
+
     /// Persists several events in one transaction, then pushes them in order.
     func emitAll(_ events: [EngineEvent]) throws(EngineError) {
         guard !events.isEmpty else { return }

@@ -26,18 +26,21 @@ extension Store {
 
     /// Appends several events in one transaction; returns their seqs, in order.
     public func appendEvents(_ events: [(method: String, params: [UInt8])], now: Int64 = WallClock.nowMillis()) throws(StorageError) -> [Int64] {
-        try write { db in
-            var seq = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'events'") ?? 0
-            var seqs: [Int64] = []
-            for event in events {
-                seq += 1
-                let sealed = try cipher.seal(event.params, binding: Self.paramsBinding(seq: seq, method: event.method))
-                try db.cachedStatement(sql: "INSERT INTO events (seq, method, params, createdAt) VALUES (?, ?, ?, ?)")
-                    .execute(arguments: [seq, event.method, sealed, now])
-                seqs.append(seq)
-            }
-            return seqs
+        try write { db in try append(events, now: now, db) }
+    }
+
+    /// Appends events inside a transaction already open; returns their seqs.
+    func append(_ events: [(method: String, params: [UInt8])], now: Int64, _ db: Database) throws -> [Int64] {
+        var seq = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'events'") ?? 0
+        var seqs: [Int64] = []
+        for event in events {
+            seq += 1
+            let sealed = try cipher.seal(event.params, binding: Self.paramsBinding(seq: seq, method: event.method))
+            try db.cachedStatement(sql: "INSERT INTO events (seq, method, params, createdAt) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [seq, event.method, sealed, now])
+            seqs.append(seq)
         }
+        return seqs
     }
 
     /// Events with `seq > after`, oldest first, at most `limit` (clamped to `1...maxEventBatch`).

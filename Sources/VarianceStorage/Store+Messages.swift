@@ -29,6 +29,16 @@ extension Store {
     /// the new ones to their conversations' unread counts.
     /// - Returns: the messages that were new, in the order given.
     public func insertIncoming(_ messages: [StoredMessage]) throws(StorageError) -> [StoredMessage] {
+        try insertIncoming(messages, event: nil).map(\.message)
+    }
+
+    /// As ``insertIncoming(_:)``, and in the same transaction appends one event per new
+    /// message (`event` encodes it), so a received message and its event are stored together.
+    /// - Returns: the new messages with their event seqs (0 without `event`).
+    public func insertIncoming(
+        _ messages: [StoredMessage], event: ((StoredMessage) -> (method: String, params: [UInt8]))?,
+        now: Int64 = WallClock.nowMillis()
+    ) throws(StorageError) -> [(message: StoredMessage, seq: Int64)] {
         try write { db in
             let new = try insertReturningIndices(messages, db).map { messages[$0] }
             var counts: [String: Int] = [:]
@@ -37,7 +47,9 @@ extension Store {
                 try db.cachedStatement(sql: "UPDATE conversations SET unread = unread + ? WHERE id = ?")
                     .execute(arguments: [count, conversation])
             }
-            return new
+            guard let event else { return new.map { ($0, 0) } }
+            let seqs = try append(new.map(event), now: now, db)
+            return Array(zip(new, seqs))
         }
     }
 
