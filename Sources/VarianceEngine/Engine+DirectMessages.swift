@@ -91,8 +91,9 @@ extension Engine {
         }
         if !decrypted.isEmpty {
             do {
-                try persistMessaging(account: usedOneTimeKey)
-                try apply(decrypted.map { ($0.message, $0.record) })
+                // The Olm state (which now counts these messages as seen) is written in the
+                // same transaction as the texts: a crash between the two would lose them.
+                try apply(decrypted.map { ($0.message, $0.record) }, olmState: messagingPickles(account: usedOneTimeKey))
             } catch {
                 // Not stored: refuse what decrypted, so the sender sends it again (newly
                 // encrypted; the message ids make the repeat harmless).
@@ -103,24 +104,30 @@ extension Engine {
         return try acks.map { ack throws(MessagingError) in try DirectMessageCodec.encode(ack) }
     }
 
-    /// Acts on decrypted messages, in order: texts are stored together (one transaction
-    /// per sender), everything else one by one.
-    private func apply(_ messages: [(DirectMessage, IdentityRecord)]) throws {
-        var texts: [(DirectMessage, IdentityRecord)] = []
-        func flushTexts() throws {
-            guard !texts.isEmpty else { return }
-            try storeReceived(texts)
-            texts.removeAll()
-        }
-        for (message, record) in messages {
-            if case .text = message.content, texts.isEmpty || texts[0].1.did == record.did {
-                texts.append((message, record))
+    /// Acts on decrypted messages: the texts are stored first, one transaction per sender,
+    /// the first of them also writing `olmState` (or `olmState` alone when there is no text),
+    /// then everything else in order.
+    private func apply(_ messages: [(DirectMessage, IdentityRecord)], olmState: [(key: String, value: [UInt8])]) throws {
+        var groups: [[(DirectMessage, IdentityRecord)]] = []
+        var others: [(DirectMessage, IdentityRecord)] = []
+        for entry in messages {
+            guard case .text = entry.0.content else {
+                others.append(entry)
                 continue
             }
-            try flushTexts()
-            if case .text = message.content { texts.append((message, record)) } else { try apply(message, from: record) }
+            if let index = groups.firstIndex(where: { $0[0].1.did == entry.1.did }) {
+                groups[index].append(entry)
+            } else {
+                groups.append([entry])
+            }
         }
-        try flushTexts()
+        var pending = olmState
+        for group in groups {
+            try storeReceived(group, settings: pending)
+            pending = []
+        }
+        if !pending.isEmpty { try readyStore().setValues(pending) }
+        for (message, record) in others { try apply(message, from: record) }
     }
 
     /// Acts on one decrypted message from a verified sender.
@@ -188,7 +195,7 @@ extension Engine {
     /// transaction, emits `message.received` for the new ones and queues their delivery
     /// receipt. Each lives `expiresIn` seconds after receipt (at most 30 days, and no longer
     /// than our own timer for the conversation).
-    private func storeReceived(_ texts: [(DirectMessage, IdentityRecord)]) throws {
+    private func storeReceived(_ texts: [(DirectMessage, IdentityRecord)], settings: [(key: String, value: [UInt8])] = []) throws {
         guard let record = texts.first?.1 else { return }
         let store = try readyStore()
         let now = clock()
@@ -209,7 +216,7 @@ extension Engine {
         }
         // The messages and their `message.received` events in one transaction.
         let encode = { (message: StoredMessage) in self.encoded(.messageReceived(Self.message(message))) }
-        let new = try store.insertIncoming(stored, event: encode)
+        let new = try store.insertIncoming(stored, event: encode, settings: settings)
         guard !new.isEmpty else { return }
         push(new.map { entry in
             let (method, params) = encode(entry.message)

@@ -76,15 +76,21 @@ extension Engine {
     /// Pickles the book, and the account unless `account` is false (it changes only when a
     /// one-time key is used or made), into kv.
     func persistMessaging(account: Bool = true) throws(EngineError) {
-        guard let messaging else { return }
-        let store = try readyStore()
+        let pickles = try messagingPickles(account: account)
+        do { try readyStore().setValues(pickles) } catch { throw Self.map(error) }
+    }
+
+    /// The kv entries `persistMessaging` writes, for a caller that writes them in its own
+    /// transaction.
+    func messagingPickles(account: Bool) throws(EngineError) -> [(key: String, value: [UInt8])] {
+        guard let messaging else { return [] }
         let key = try pickleKey()
         var rng = SystemRandomNumberGenerator()
         do {
-            if account {
-                try store.setValue(try messaging.account.pickle(key: key, using: &rng), forKey: MessagingProtocol.accountKey)
-            }
-            try store.setValue(try messaging.book.pickle(key: key, using: &rng), forKey: MessagingProtocol.bookKey)
+            var out: [(key: String, value: [UInt8])] = []
+            if account { out.append((MessagingProtocol.accountKey, try messaging.account.pickle(key: key, using: &rng))) }
+            out.append((MessagingProtocol.bookKey, try messaging.book.pickle(key: key, using: &rng)))
+            return out
         } catch {
             throw Self.map(error)
         }

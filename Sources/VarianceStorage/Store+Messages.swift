@@ -32,14 +32,16 @@ extension Store {
         try insertIncoming(messages, event: nil).map(\.message)
     }
 
-    /// As ``insertIncoming(_:)``, and in the same transaction appends one event per new
-    /// message (`event` encodes it), so a received message and its event are stored together.
+    /// As ``insertIncoming(_:)``, and in the same transaction writes `settings` (the
+    /// receiver's Olm state, which remembers these messages as seen) and appends one event
+    /// per new message (`event` encodes it): a crash keeps all of it or none.
     /// - Returns: the new messages with their event seqs (0 without `event`).
     public func insertIncoming(
         _ messages: [StoredMessage], event: ((StoredMessage) -> (method: String, params: [UInt8]))?,
-        now: Int64 = WallClock.nowMillis()
+        settings: [(key: String, value: [UInt8])] = [], now: Int64 = WallClock.nowMillis()
     ) throws(StorageError) -> [(message: StoredMessage, seq: Int64)] {
         try write { db in
+            try set(settings, db)
             let new = try insertReturningIndices(messages, db).map { messages[$0] }
             var counts: [String: Int] = [:]
             for message in new { counts[message.conversation, default: 0] += 1 }

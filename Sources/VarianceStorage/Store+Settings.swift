@@ -16,6 +16,21 @@ extension Store {
         }
     }
 
+    /// Stores several settings in one transaction.
+    public func setValues(_ values: [(key: String, value: [UInt8])]) throws(StorageError) {
+        try write { db in try set(values, db) }
+    }
+
+    /// Writes settings inside a transaction already open.
+    func set(_ values: [(key: String, value: [UInt8])], _ db: Database) throws {
+        for (key, value) in values {
+            let sealed = try cipher.seal(value, binding: Self.valueBinding(key: key))
+            try db.cachedStatement(sql: """
+                INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                """).execute(arguments: [key, sealed])
+        }
+    }
+
     /// The value stored under `key`, or nil.
     public func value(forKey key: String) throws(StorageError) -> [UInt8]? {
         let sealed = try read { db in try Data.fetchOne(try db.cachedStatement(sql: "SELECT value FROM kv WHERE key = ?"), arguments: [key]) }

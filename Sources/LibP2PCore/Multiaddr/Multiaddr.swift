@@ -14,8 +14,11 @@
 public struct Multiaddr: Sendable, Hashable, CustomStringConvertible {
     /// The longest binary form accepted or built (1 KiB; real addresses are under 200 bytes).
     public static let maxBinaryLength = 1024
-    /// The longest string form accepted.
-    public static let maxStringLength = 4096
+    /// The longest string form accepted: 8 KiB, above the longest text a binary form within
+    /// ``maxBinaryLength`` can have (7 characters a byte: `/webrtc-direct` for a 2-byte
+    /// code), so the description of every value parses again. (At 4 KiB, 415 `p2p-circuit`
+    /// components, 830 bytes of binary, had a description the parser refused: found by fuzzing.)
+    public static let maxStringLength = 8192
 
     /// The components, outermost (leftmost) first.
     public let components: [Component]

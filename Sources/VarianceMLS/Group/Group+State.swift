@@ -72,6 +72,8 @@ extension Group {
         let active = try reader.readUInt8()
         guard active <= 1 else { throw MLSError.malformed("group state flag") }
         let leaf = try reader.readUInt32()
+        // Checked before any tree arithmetic (leaf * 2 traps past 2^31; found by fuzz-mls).
+        guard leaf < tree.leafCount else { throw MLSError.malformed("group state leaf outside the tree") }
         let nodeKeys: [(UInt32, HPKEPrivateKey)] = try reader.readVector { child in
             var items: [(UInt32, HPKEPrivateKey)] = []
             while !child.isAtEnd {

@@ -1,0 +1,181 @@
+import Foundation
+import Testing
+import VarianceRPC
+
+/// Crash consistency of the store: an engine SIGKILLed while it receives one burst and
+/// sends another, several times, at a different moment each time. After every kill the
+/// database passes `PRAGMA integrity_check` (opened read-only by the test, before the
+/// engine restarts), and the restarted engine serves `messages.list`, `events.replay` and
+/// `conversations.list`. At the end every message either side accepted (its
+/// `messages.send` was answered) is in the receiver's store exactly once; a loss is a
+/// known intermittent engine bug for now (see the end of the test and docs/TESTING.md).
+@Suite(.serialized) struct CrashTests {
+    @Test func anEngineKilledMidBurstRestartsOnAnIntactStore() async throws {
+        let lost = try await runOffThePool { () throws -> String? in
+            let (alice, firstBob) = try Pair.connected()
+            var bob = firstBob
+            defer { alice.stop(); bob.stop() }
+            var generator = SystemRandomNumberGenerator()
+            var acceptedFromAlice: [String] = []
+            var acceptedFromBob: [String] = []
+            let rounds = 6
+            let burst = 150
+            for round in 0..<rounds {
+                let aliceTexts = (0..<burst).map { "r\(round) a\($0)" }
+                let bobTexts = (0..<burst).map { "r\(round) b\($0)" }
+                let aliceIDs = alice.pipelineSends(to: bob.did, texts: aliceTexts)
+                let bobIDs = bob.pipelineSends(to: alice.did, texts: bobTexts)
+                // Kill bob somewhere inside the burst he is receiving.
+                let killAt = Int.random(in: 5...(burst / 2), using: &generator)
+                try bob.waitUntil("\(killAt) messages of round \(round)") { peer in
+                    peer.received(from: alice.did).filter { $0.hasPrefix("r\(round) ") }.count >= killAt
+                }
+                usleep(UInt32.random(in: 0...20_000, using: &generator))  // between or inside batches
+                bob.kill()
+                bob.readToEnd()  // every reply the process wrote before it died
+                acceptedFromBob += bobIDs.indices.filter { bob.replies[bobIDs[$0]]?["result"] != nil }.map { bobTexts[$0] }
+
+                let database = bob.directory.appendingPathComponent("variance.sqlite").path
+                #expect(try SQLiteProbe.integrityCheck(database) == "ok", "round \(round): the store is damaged")
+                if round == 0 { try expectProbeSeesDamage(copying: database) }
+
+                bob = try bob.restart(expectingExit: false)
+                try expectServes(bob, conversation: alice.did)
+                try alice.waitForReplies(aliceIDs)
+                acceptedFromAlice += aliceIDs.indices.filter { alice.replies[aliceIDs[$0]]?["result"] != nil }.map { aliceTexts[$0] }
+            }
+
+            // Everything accepted arrives exactly once (bob's unanswered sends may or may not).
+            var inBobsStore: [String] = []
+            let deadline = Date().addingTimeInterval(60)
+            repeat {
+                inBobsStore = try storedTexts(bob, conversation: alice.did, from: alice.did)
+                if Set(inBobsStore).isSuperset(of: acceptedFromAlice) || Date() > deadline { break }
+                Thread.sleep(forTimeInterval: 0.5)
+            } while true
+            #expect(acceptedFromAlice.count == rounds * burst)
+            #expect(inBobsStore.count == Set(inBobsStore).count, "a message was stored twice")
+            let missing = Set(acceptedFromAlice).subtracting(inBobsStore)
+            var lost: String?
+            if !missing.isEmpty {
+                // Their status at alice: "sent" means bob's node acknowledged them (and lost them).
+                var statuses: [String: Int] = [:]
+                var after: String?
+                repeat {
+                    var params: JSONObject = ["conversation": .string(bob.did), "limit": .int(500)]
+                    if let after { params["before"] = .string(after) }
+                    let page = try alice.call("messages.list", params)
+                    for message in page["messages"]?.arrayValue ?? [] where missing.contains(message["text"]?.stringValue ?? "") {
+                        statuses[message["status"]?.stringValue ?? "?", default: 0] += 1
+                    }
+                    after = page["before"]?.stringValue
+                } while after != nil
+                lost = "\(missing.count) accepted messages never reached bob's store, e.g. \(missing.sorted().prefix(10)); their status at alice: \(statuses)"
+            }
+            #expect(Set(inBobsStore).isSubset(of: acceptedFromAlice), "bob stored a text alice never sent")
+            try alice.waitUntil("bob's accepted messages", timeout: 120) { peer in
+                Set(peer.received(from: bob.did)).isSuperset(of: acceptedFromBob)
+            }
+            let atAlice = try storedTexts(alice, conversation: bob.did, from: bob.did)
+            #expect(atAlice.count == Set(atAlice).count, "a message from bob was stored twice")
+            #expect(Set(atAlice).isSuperset(of: acceptedFromBob))
+            try expectServes(bob, conversation: alice.did)
+            return lost
+        }
+        // (The receiver writes its Olm state, whose dedupe window holds the batch's ids, in
+        // the same transaction as the texts; before that fix this lost messages 2 runs in 15.)
+        #expect(lost == nil, "\(lost ?? "")")
+    }
+}
+
+/// The probe itself: a copy of the database with every page but the first overwritten
+/// must not pass, or a passing check would prove nothing.
+private func expectProbeSeesDamage(copying database: String) throws {
+    let copy = FileManager.default.temporaryDirectory.appendingPathComponent("variance-damaged-\(UUID().uuidString).sqlite")
+    defer { try? FileManager.default.removeItem(at: copy) }
+    var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: database)))
+    guard bytes.count > 4096 else { return }  // everything still in the WAL: nothing to damage
+    for index in 4096..<bytes.count { bytes[index] = UInt8(truncatingIfNeeded: index &* 31) }
+    try Data(bytes).write(to: copy)
+    #expect((try? SQLiteProbe.integrityCheck(copy.path)) != "ok", "integrity_check passed a damaged file")
+}
+
+/// The restarted engine answers the read methods over its whole store.
+private func expectServes(_ peer: Peer, conversation: String) throws {
+    _ = try storedTexts(peer, conversation: conversation, from: nil)
+    var after: Int64 = 0
+    while true {
+        let page = try peer.call("events.replay", ["after": .int(after), "limit": .int(1000)])
+        guard let events = page["events"]?.arrayValue, let last = events.last?["seq"]?.intValue else { break }
+        after = last
+    }
+    let conversations = try peer.call("conversations.list")
+    #expect(conversations["conversations"]?.arrayValue?.isEmpty == false)
+}
+
+/// Every text in `conversation` (from `sender`, or from anyone), through `messages.list` pages.
+private func storedTexts(_ peer: Peer, conversation: String, from sender: String?) throws -> [String] {
+    var texts: [String] = []
+    var before: String?
+    repeat {
+        var params: JSONObject = ["conversation": .string(conversation), "limit": .int(500)]
+        if let before { params["before"] = .string(before) }
+        let page = try peer.call("messages.list", params)
+        for message in page["messages"]?.arrayValue ?? [] where sender == nil || message["from"]?.stringValue == sender {
+            texts.append(message["text"]?.stringValue ?? "")
+        }
+        before = page["before"]?.stringValue
+    } while before != nil
+    return texts
+}
+
+/// SQLite through the system library, loaded at run time (the test target links no SQLite).
+enum SQLiteProbe {
+    private typealias Open = @convention(c) (UnsafePointer<CChar>, UnsafeMutablePointer<OpaquePointer?>, Int32, UnsafePointer<CChar>?) -> Int32
+    private typealias Prepare = @convention(c) (OpaquePointer?, UnsafePointer<CChar>, Int32, UnsafeMutablePointer<OpaquePointer?>, UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32
+    private typealias Step = @convention(c) (OpaquePointer?) -> Int32
+    private typealias ColumnText = @convention(c) (OpaquePointer?, Int32) -> UnsafePointer<UInt8>?
+    private typealias Close = @convention(c) (OpaquePointer?) -> Int32
+    private typealias ErrorMessage = @convention(c) (OpaquePointer?) -> UnsafePointer<CChar>?
+
+    private static let readOnly: Int32 = 0x0000_0001
+
+    /// `PRAGMA integrity_check` on a read-only connection: "ok", or SQLite's findings.
+    static func integrityCheck(_ path: String) throws -> String {
+        guard let library = dlopen("libsqlite3.so.0", RTLD_NOW) else {
+            throw DeliveryTestError(description: "cannot load libsqlite3.so.0")
+        }
+        defer { dlclose(library) }
+        func symbol<T>(_ name: String, _ type: T.Type) throws -> T {
+            guard let pointer = dlsym(library, name) else { throw DeliveryTestError(description: "no \(name) in SQLite") }
+            return unsafeBitCast(pointer, to: type)
+        }
+        let open = try symbol("sqlite3_open_v2", Open.self)
+        let prepare = try symbol("sqlite3_prepare_v2", Prepare.self)
+        let step = try symbol("sqlite3_step", Step.self)
+        let columnText = try symbol("sqlite3_column_text", ColumnText.self)
+        let finalize = try symbol("sqlite3_finalize", Close.self)
+        let close = try symbol("sqlite3_close", Close.self)
+        let errorMessage = try symbol("sqlite3_errmsg", ErrorMessage.self)
+
+        var db: OpaquePointer?
+        guard open(path, &db, readOnly, nil) == 0 else {
+            defer { _ = close(db) }
+            throw DeliveryTestError(description: "cannot open \(path): \(errorMessage(db).map { String(cString: $0) } ?? "?")")
+        }
+        defer { _ = close(db) }
+        var statement: OpaquePointer?
+        guard prepare(db, "PRAGMA integrity_check", -1, &statement, nil) == 0 else {
+            throw DeliveryTestError(description: "integrity_check: \(errorMessage(db).map { String(cString: $0) } ?? "?")")
+        }
+        defer { _ = finalize(statement) }
+        var rows: [String] = []
+        while step(statement) == 100 {  // SQLITE_ROW
+            rows.append(columnText(statement, 0).map { String(cString: $0) } ?? "")
+        }
+        guard !rows.isEmpty else {
+            throw DeliveryTestError(description: "integrity_check: \(errorMessage(db).map { String(cString: $0) } ?? "no rows")")
+        }
+        return rows.joined(separator: "\n")
+    }
+}
