@@ -9,6 +9,9 @@ SWIFT_TEST_FLAGS ?=
 .PHONY: all deps build build-release interop-venv test demo bench fuzz clean
 
 FUZZ_SECONDS ?= 30
+# `make test` (so CI) runs every fuzz target this long; TEST_FUZZ_SECONDS=0 skips nothing but
+# makes each run only its seeds.
+TEST_FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := fuzz-rpc fuzz-multistream fuzz-multiaddr fuzz-noise fuzz-yamux fuzz-olm fuzz-messaging fuzz-kad fuzz-mls
 # Coverage and AddressSanitizer in ONE -sanitize= flag (docs/TESTING.md, Fuzzing): SwiftPM
 # passes each --sanitize as its own -sanitize=X in random order and swiftc compiles with the
@@ -47,6 +50,7 @@ interop-venv: deps
 test: build interop-venv
 	swift test --skip-build $(SWIFT_TEST_FLAGS)
 	scripts/clients-test.sh
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 
 ## demo: two engines with their own data directories, showing the RPC lines they exchange.
 demo: deps
