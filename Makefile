@@ -9,8 +9,7 @@ SWIFT_TEST_FLAGS ?=
 .PHONY: all deps build build-release interop-venv test demo bench fuzz clean
 
 FUZZ_SECONDS ?= 30
-# `make test` (so CI) runs every fuzz target this long; TEST_FUZZ_SECONDS=0 skips nothing but
-# makes each run only its seeds.
+# `make test` (so CI) runs every fuzz target this long (issue 10 asks for at least 30 s).
 TEST_FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := fuzz-rpc fuzz-multistream fuzz-multiaddr fuzz-noise fuzz-yamux fuzz-olm fuzz-messaging fuzz-kad fuzz-mls
 # Coverage and AddressSanitizer in ONE -sanitize= flag (docs/TESTING.md, Fuzzing): SwiftPM
