@@ -117,6 +117,39 @@ Each must exit with status 0."
               (should (equal (alist-get 'seq changed) 1)))
           (remove-hook 'variance-notification-functions hook))))))
 
+(ert-deftest variance-wire-is-jsonrpc-el-content-length ()
+  "The transport is jsonrpc.el: requests go out Content-Length framed, replies are
+read by jsonrpc.el's filter (which only understands Content-Length), non-ASCII
+text included (the length counts bytes)."
+  (variance-test-with-dirs (dir)
+    (variance-test-with-engines ((engine dir))
+      (let ((jsonrpc (variance-connection-jsonrpc engine))
+            (sent nil))
+        (should (cl-typep jsonrpc 'jsonrpc-process-connection))
+        (should (eq (jsonrpc--process jsonrpc) (variance-connection-process engine)))
+        (should (eq (process-filter (variance-connection-process engine))
+                    #'jsonrpc--process-filter))
+        ;; The engine's stderr is in its own buffer, not in the JSON stream.
+        (should (buffer-live-p (get-buffer "*variance-engine engine stderr*")))
+        (let ((record (lambda (process string)
+                        (when (eq process (variance-connection-process engine))
+                          (push string sent)))))
+          (advice-add 'process-send-string :before record)
+          (unwind-protect
+              (let ((info (variance-call engine "engine.info")))
+                (should (equal (alist-get 'dataDir info) (expand-file-name dir))))
+            (advice-remove 'process-send-string record)))
+        (should (= (length sent) 1))
+        (should (string-match "\\`Content-Length: \\([0-9]+\\)\r\n\r\n" (car sent)))
+        (let ((body (substring (car sent) (match-end 0))))
+          (should (= (string-to-number (match-string 1 (car sent))) (string-bytes body)))
+          (should (equal (alist-get 'method (json-parse-string body :object-type 'alist))
+                         "engine.info")))
+        ;; Non-ASCII both ways: the engine echoes the unknown method's name.
+        (let ((err (should-error (variance-call engine "no.such.método") :type 'variance-rpc-error)))
+          (should (equal (nth 1 err) -32601))
+          (should (string-match-p "método" (nth 2 err))))))))
+
 (ert-deftest variance-errors-signal-with-code-and-message ()
   (variance-test-with-dirs (dir)
     (variance-test-with-engines ((engine dir))

@@ -5,9 +5,13 @@
 
 ;;; Commentary:
 
-;; `variance-engine' is spawned with `make-process' and driven over newline-delimited
-;; JSON-RPC 2.0 on its standard input and output (see docs/RPC.md and
-;; ../shared/RPC-CONTRACT.md).  Three layers:
+;; `variance-engine' is spawned with `make-process' (a pipe; its stderr in a buffer of its
+;; own) and driven through Emacs' own jsonrpc.el: a `jsonrpc-process-connection', so
+;; JSON-RPC 2.0 with Content-Length framing on its standard input and output (see
+;; docs/RPC.md and ../shared/RPC-CONTRACT.md).  The one exception is the engine's
+;; greeting, engine.ready or engine.failed, which it writes as an NDJSON line before it
+;; has seen a message; `variance-connect' reads that line itself, then leaves the
+;; process to jsonrpc.el.  Three layers:
 ;;
 ;; - The connection: `variance-connect' starts an engine and returns a
 ;;   `variance-connection'; `variance-request' sends a request and calls back with its
@@ -27,6 +31,7 @@
 
 (require 'cl-lib)
 (require 'subr-x)
+(require 'jsonrpc)
 
 (defgroup variance nil
   "The Variance messenger."
@@ -69,12 +74,32 @@ $VARIANCE_ENGINE, else the checkout's debug build, else the one on PATH."
 (define-error 'variance-engine-closed "The engine is not running" 'variance-error)
 (define-error 'variance-timeout "The engine did not answer in time" 'variance-error)
 
+;; jsonrpc.el reads JSON objects as plists with keyword keys, arrays as vectors and false
+;; as :json-false; variance.el has always handed out alists with symbol keys, lists and
+;; :false.  These two convert at the boundary.
+
+(defun variance--from-wire (value)
+  "VALUE as jsonrpc.el parsed it, as variance.el hands it out."
+  (cond ((eq value :json-false) :false)
+        ((vectorp value) (mapcar #'variance--from-wire value))
+        ((and (consp value) (keywordp (car value)))
+         (cl-loop for (key val) on value by #'cddr
+                  collect (cons (intern (substring (symbol-name key) 1))
+                                (variance--from-wire val))))
+        (t value)))
+
+(defun variance--to-wire (value)
+  "VALUE (alists, vectors, :false) as jsonrpc.el serializes it."
+  (cond ((eq value :false) :json-false)
+        ((vectorp value) (vconcat (mapcar #'variance--to-wire value)))
+        ((and (consp value) (consp (car value)))
+         (mapcar (lambda (pair) (cons (car pair) (variance--to-wire (cdr pair)))) value))
+        (t value)))
+
 (cl-defstruct (variance-connection (:constructor variance--make-connection))
-  "A running engine: its process, the requests in flight, its start-up."
+  "A running engine: its process, its `jsonrpc-process-connection', its start-up."
   process
-  (next-id 1)
-  (pending (make-hash-table :test #'eql))
-  (partial "")
+  jsonrpc
   ready
   failed
   exit-status)
@@ -83,13 +108,15 @@ $VARIANCE_ENGINE, else the checkout's debug build, else the one on PATH."
 
 (cl-defun variance-connect (&key (program variance-engine-program) data-dir args name)
   "Start PROGRAM with --data-dir DATA-DIR and ARGS; return a `variance-connection'.
-Waits (up to `variance-timeout' seconds) for `engine.ready'; signals
+The engine is driven through a `jsonrpc-process-connection' (Content-Length
+framing).  Waits (up to `variance-timeout' seconds) for `engine.ready'; signals
 `variance-error' if the engine sent `engine.failed' or exited instead.  The
 engine's standard error goes to the buffer \"*variance-engine stderr*\" (NAME,
 when given, is added to the process and buffer names)."
   (let* ((label (if name (format "variance-engine %s" name) "variance-engine"))
          (conn (variance--make-connection))
-         (stderr (get-buffer-create (format "*%s stderr*" label)))
+         (stderr-name (format "*%s stderr*" label))
+         (stderr (get-buffer-create stderr-name))
          (process
           (make-process
            :name label
@@ -97,12 +124,46 @@ when given, is added to the process and buffer names)."
                             (and data-dir (list "--data-dir" (expand-file-name data-dir)))
                             args)
            :connection-type 'pipe
-           :coding 'utf-8-unix
+           :coding 'utf-8-emacs-unix
            :noquery t
-           :stderr stderr
-           :filter (lambda (_process output) (variance--receive conn output))
-           :sentinel (lambda (process _event) (variance--sentinel conn process)))))
-    (setf (variance-connection-process conn) process)
+           :stderr stderr))
+         (jsonrpc (make-instance
+                   'jsonrpc-process-connection
+                   :name label
+                   :process process
+                   :events-buffer-scrollback-size 0
+                   :notification-dispatcher
+                   (lambda (_jsonrpc method params)
+                     (variance--notification conn (symbol-name method)
+                                             (variance--from-wire params)))
+                   :on-shutdown (lambda (_jsonrpc) (variance--shutdown conn process)))))
+    ;; The engine greets with engine.ready (or engine.failed) as one NDJSON line, before
+    ;; it has seen a message and so before it knows which framing we speak; everything
+    ;; after our first (Content-Length) request comes back Content-Length framed.  Read
+    ;; that line here, then hand the process to jsonrpc.el's own filter.
+    (let ((greeting ""))
+      (set-process-filter
+       process
+       (lambda (proc output)
+         (setq greeting (concat greeting output))
+         (when-let ((newline (cl-position ?\n greeting)))
+           (set-process-filter proc #'jsonrpc--process-filter)
+           (let ((line (substring greeting 0 newline))
+                 (rest (substring greeting (1+ newline))))
+             (condition-case err
+                 (jsonrpc-connection-receive
+                  jsonrpc (json-parse-string line :object-type 'plist :null-object nil
+                                             :false-object :json-false))
+               (json-error (message "variance: the engine's greeting is not JSON: %S" err)))
+             (unless (string-empty-p rest)
+               (jsonrpc--process-filter proc rest)))))))
+    ;; jsonrpc.el hides the stderr buffer (" *NAME stderr*"); keep it where it was.
+    (with-current-buffer stderr
+      (unless (equal (buffer-name) stderr-name)
+        (when-let ((old (get-buffer stderr-name))) (kill-buffer old))
+        (rename-buffer stderr-name)))
+    (setf (variance-connection-process conn) process
+          (variance-connection-jsonrpc conn) jsonrpc)
     (variance--wait conn (lambda () (or (variance-connection-ready conn)
                                         (variance-connection-failed conn)
                                         (variance-connection-exit-status conn)))
@@ -132,67 +193,41 @@ waiting for WHAT."
       (accept-process-output (and (process-live-p process) process) 0.1))
     value))
 
-(defun variance--receive (conn output)
-  "Split OUTPUT into lines and dispatch each complete one."
-  (let* ((text (concat (variance-connection-partial conn) output))
-         (lines (split-string text "\n")))
-    (setf (variance-connection-partial conn) (car (last lines)))
-    (dolist (line (butlast lines))
-      (unless (string-empty-p line)
-        (let ((frame (condition-case err
-                         (json-parse-string line :object-type 'alist :array-type 'list
-                                            :null-object nil :false-object :false)
-                       (json-error (message "variance: the engine wrote a line that is not JSON: %S"
-                                            err)
-                                   nil))))
-          (when frame (variance--dispatch conn frame)))))))
+(defun variance--notification (conn method params)
+  "Act on the notification METHOD with PARAMS from CONN's engine."
+  (pcase method
+    ("engine.ready" (setf (variance-connection-ready conn) (or params t)))
+    ("engine.failed" (setf (variance-connection-failed conn) params)))
+  (run-hook-with-args 'variance-notification-functions conn method params))
 
-(defun variance--dispatch (conn frame)
-  "Act on one FRAME from CONN's engine: a reply, a notification or a batch."
-  (cond
-   ((and (listp frame) (listp (car frame)) (not (symbolp (caar frame))))
-    (dolist (element frame) (variance--dispatch conn element))) ; a batch
-   ((assq 'id frame)
-    (let* ((id (alist-get 'id frame))
-           (callbacks (gethash id (variance-connection-pending conn))))
-      (when callbacks
-        (remhash id (variance-connection-pending conn))
-        (if (assq 'error frame)
-            (funcall (cdr callbacks) (alist-get 'error frame))
-          (funcall (car callbacks) (alist-get 'result frame))))))
-   ((assq 'method frame)
-    (let ((method (alist-get 'method frame))
-          (params (alist-get 'params frame)))
-      (pcase method
-        ("engine.ready" (setf (variance-connection-ready conn) (or params t)))
-        ("engine.failed" (setf (variance-connection-failed conn) params)))
-      (run-hook-with-args 'variance-notification-functions conn method params)))))
-
-(defun variance--sentinel (conn process)
-  "When PROCESS has exited: fail CONN's requests in flight, run the exit hook.
-The hook is `variance-exit-functions'."
-  (unless (process-live-p process)
-    (setf (variance-connection-exit-status conn) (process-exit-status process))
-    (let ((pending (variance-connection-pending conn))
-          (closed `((code . -32000) (message . "The engine exited before answering."))))
-      (maphash (lambda (_id callbacks) (funcall (cdr callbacks) closed)) pending)
-      (clrhash pending))
-    (run-hook-with-args 'variance-exit-functions conn (process-exit-status process))))
+(defun variance--shutdown (conn process)
+  "When PROCESS, CONN's engine, has exited: run `variance-exit-functions'.
+jsonrpc.el has already failed the requests in flight."
+  (setf (variance-connection-exit-status conn) (process-exit-status process))
+  (run-hook-with-args 'variance-exit-functions conn (process-exit-status process)))
 
 (cl-defun variance-request (conn method &optional params &key success error)
   "Send METHOD with PARAMS (an alist, or nil) to CONN's engine; return its id.
 SUCCESS is called with the result, ERROR with the error object (an alist with
-code, message and perhaps data); either may be nil."
+code, message and perhaps data); either may be nil.  Sent with
+`jsonrpc-async-request', without jsonrpc.el's own timeout."
   (unless (variance-live-p conn)
     (signal 'variance-engine-closed (list method)))
-  (let* ((id (prog1 (variance-connection-next-id conn)
-               (cl-incf (variance-connection-next-id conn))))
-         (request `((jsonrpc . "2.0") (id . ,id) (method . ,method)
-                    ,@(and params `((params . ,params))))))
-    (puthash id (cons (or success #'ignore) (or error #'ignore)) (variance-connection-pending conn))
-    (process-send-string (variance-connection-process conn)
-                         (concat (json-serialize request :null-object nil :false-object :false) "\n"))
-    id))
+  (let ((jsonrpc (variance-connection-jsonrpc conn))
+        (process (variance-connection-process conn)))
+    (jsonrpc-async-request
+     ;; The engine wants an object or nothing; jsonrpc.el always sends params.
+     jsonrpc (intern method) (or (variance--to-wire params) (make-hash-table))
+     :timeout nil
+     :success-fn (lambda (result) (funcall (or success #'ignore) (variance--from-wire result)))
+     :error-fn (lambda (err)
+                 (funcall (or error #'ignore)
+                          (if (process-live-p process)
+                              (variance--from-wire err)
+                            '((code . -32000)
+                              (message . "The engine exited before answering."))))))
+    ;; jsonrpc.el numbers requests 1, 2, ...; this one took the last number.
+    (jsonrpc--next-request-id jsonrpc)))
 
 (defun variance-call (conn method &optional params timeout)
   "Send METHOD with PARAMS to CONN's engine; wait for and return the result.
@@ -211,10 +246,8 @@ answers with an error, `variance-timeout' after TIMEOUT (default
 
 (defun variance-notify (conn method &optional params)
   "Send METHOD with PARAMS to CONN's engine as a notification (no reply)."
-  (process-send-string (variance-connection-process conn)
-                       (concat (json-serialize `((jsonrpc . "2.0") (method . ,method)
-                                                 ,@(and params `((params . ,params)))))
-                               "\n")))
+  (jsonrpc-notify (variance-connection-jsonrpc conn) (intern method)
+                  (or (variance--to-wire params) (make-hash-table))))
 
 (defun variance-close (conn &optional timeout)
   "Close CONN's engine's input and wait for it to exit; return its exit status."
