@@ -224,8 +224,14 @@ enum MLSFuzzing {
             guard let file = fopen(directory + "/" + name, "wb") else { fatalError("cannot write \(directory)/\(name)") }
             _ = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
             fclose(file)
-            print("\(name): \(check(bytes))")
+            report("\(name): \(check(bytes))")
         }
-        print("wrote \(fixture.seeds.count) seeds to \(directory)")
+        report("wrote \(fixture.seeds.count) seeds to \(directory)")
+    }
+
+    /// A line on standard error (standard output is libFuzzer's).
+    static func report(_ line: String) {
+        let bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count) }
     }
 }
