@@ -37,9 +37,4 @@ extension Engine {
         do { changed = try store.setBlocked(did: did, blocked) } catch { throw Self.map(error) }
         guard changed else { throw EngineError.notFound("No contact \(did).") }
     }
-
-    /// Whether `did` is a blocked contact.
-    func isBlocked(_ did: String) throws -> Bool {
-        try readyStore().contact(did: did)?.blocked ?? false
-    }
 }

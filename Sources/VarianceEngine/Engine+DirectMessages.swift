@@ -35,6 +35,14 @@ extension Engine {
         var acks: [Ack] = []
         var decrypted: [(message: DirectMessage, record: IdentityRecord, ack: Int)] = []
         var usedOneTimeKey = false
+        // A batch comes from one sender, almost always: look each contact up once.
+        var contacts: [String: StoredContact?] = [:]
+        func contact(_ did: String) throws -> StoredContact? {
+            if let known = contacts[did] { return known }
+            let found = try readyStore().contact(did: did)
+            contacts[did] = .some(found)
+            return found
+        }
         for bytes in requests {
             let envelope: Envelope
             do { envelope = try DirectMessageCodec.decodeEnvelope(bytes) } catch {
@@ -49,7 +57,7 @@ extension Engine {
             }
             // A blocked sender's envelope is dropped unseen: not decrypted, no event, and
             // acknowledged like any other, so blocking is not observable.
-            if try isBlocked(envelope.senderDID) {
+            if try contact(envelope.senderDID)?.blocked == true {
                 acks.append(accept)
                 continue
             }
@@ -63,7 +71,7 @@ extension Engine {
             }
             // A stranger: asked about once; with `contacts.accept: contacts` nothing of
             // theirs is taken until they are added (it stays queued on their side).
-            if try readyStore().contact(did: record.did) == nil {
+            if try contact(record.did) == nil {
                 try noteContactRequest(from: record)
                 if !configuration.acceptFromStrangers {
                     acks.append(refuse(.unknownSender))
@@ -146,10 +154,7 @@ extension Engine {
             try emit(.typing(conversation: record.did, from: record.did, active: active))
         case .presence(let status, let lastSeen):
             // They are reachable and talking to us: anything queued for them goes now.
-            if (try? readyStore().queuedOutbox(conversation: record.did, limit: 1).isEmpty) == false {
-                try? readyStore().rescheduleOutbox(conversation: record.did, at: clock())
-                kickDrain(record.did)
-            }
+            if (try? readyStore().queuedOutbox(conversation: record.did, limit: 1).isEmpty) == false { retryNow(record.did) }
             // From a stranger it is kept quietly, in case they become a contact.
             let info = PresenceInfo(status: status, lastSeen: lastSeen.map { Int64(clamping: $0) })
             try updatePresence(of: record.did, info, announce: try readyStore().contact(did: record.did) != nil)
@@ -177,7 +182,7 @@ extension Engine {
     private func queueDeliveryReceipt(_ id: String, to did: String) {
         let first = pendingReceipts[did] == nil
         pendingReceipts[did, default: []].append(id)
-        if first { Task { await self.flushDeliveryReceipts(to: did) } }
+        if first { Task { self.flushDeliveryReceipts(to: did) } }  // after this burst's other envelopes
     }
 
     private func flushDeliveryReceipts(to did: String) {

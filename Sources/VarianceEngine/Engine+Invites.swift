@@ -29,7 +29,8 @@ extension Engine {
         guard lifetime > 0, lifetime <= Self.maxInviteLifetimeMillis else {
             throw EngineError.invalid(field: "expiresIn", reason: "must be 1...2592000 seconds")
         }
-        let addresses = await swarm?.listenAddresses ?? []
+        guard let node = await startNode() else { throw EngineError.unreachable("the node is not running") }
+        let addresses = await node.listenAddresses
         let expiresAt = clock() + lifetime
         var rng = SystemRandomNumberGenerator()
         let link = Invite.link(
@@ -68,15 +69,6 @@ extension Engine {
     }
 
     // MARK: Contact requests
-
-    /// Whether messages from people who are not contacts are accepted (`contacts.accept`).
-    enum AcceptPolicy: String, Sendable {
-        /// Anyone's messages arrive; the sender becomes a contact (the default).
-        case anyone
-        /// Only contacts' messages arrive; a stranger's stay queued on their side until we
-        /// add them.
-        case contacts
-    }
 
     /// Emits `contact.request` the first time a stranger writes (once per DID).
     func noteContactRequest(from record: IdentityRecord) throws {

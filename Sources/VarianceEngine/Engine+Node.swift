@@ -35,7 +35,7 @@ extension Engine {
             self.dht = dht
             await dht.start()
             Task { await self.reconnectContacts(node) }
-            Task { await self.renewUsername() }
+            startUsernameRenewal()
             let events = node.events
             nodeEventsTask = Task { [weak self] in
                 for await event in events {

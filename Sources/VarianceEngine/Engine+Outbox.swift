@@ -109,12 +109,17 @@ extension Engine {
 
     /// Makes the queues of every contact whose record names `peer` due now and drains them.
     func flushOutbox(to peer: PeerID) {
-        guard identity != nil, let store = try? readyStore(), let queues = try? store.outboxQueues() else { return }
+        guard identity != nil, let queues = try? readyStore().outboxQueues() else { return }
         for queue in queues {
             guard let record = try? knownRecord(queue.conversation), record.peerIDs.contains(peer) else { continue }
-            try? store.rescheduleOutbox(conversation: queue.conversation, at: clock())
-            kickDrain(queue.conversation)
+            retryNow(queue.conversation)
         }
+    }
+
+    /// The person is reachable: their queue is due now, its backoff restarts, and it drains.
+    func retryNow(_ conversation: String) {
+        try? readyStore().rescheduleOutbox(conversation: conversation, at: clock())
+        kickDrain(conversation)
     }
 
     /// Arms the outbox timer for the earliest queue head not being drained now (none when

@@ -87,9 +87,7 @@ extension Engine {
 
     /// A peer connected: every unblocked contact it belongs to hears our presence.
     func peerCameOnline(_ peer: PeerID) async {
-        for did in contactDIDs(of: peer) where !((try? isBlocked(did)) ?? true) {
-            await tellPresence(to: did)
-        }
+        for did in contactDIDs(of: peer) { await tellPresence(to: did) }  // (blocked ones are skipped there)
     }
 
     /// A peer disconnected: contacts with no other connected peer read as offline.

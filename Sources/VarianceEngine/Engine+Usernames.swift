@@ -54,7 +54,7 @@ extension Engine {
         } catch {
             throw EngineError.unreachable("The name could not be published: \(error)")
         }
-        do { try readyStore().setValue(Array(name.utf8) + [0] + Array(String(claimedAt).utf8), forKey: Self.usernameKey) } catch {
+        do { try readyStore().setValue(Array(name.utf8), forKey: Self.usernameKey) } catch {
             throw Self.map(error)
         }
         return (name, identity.did)
@@ -118,14 +118,23 @@ extension Engine {
         throw EngineError.unreachable("\(resolved.name) is \(resolved.did), but none of its peers could be reached.")
     }
 
-    /// Re-publishes our claim (at start, then every 12 hours).
+    /// Re-publishes our claim, if we made one.
     func renewUsername() async {
         guard let store = try? readyStore(), let saved = try? store.value(forKey: Self.usernameKey),
             let name = saved.split(separator: 0).first.map({ String(decoding: $0, as: UTF8.self) })
         else { return }
         _ = try? await registerUsername(name)
-        try? await Task.sleep(for: .seconds(12 * 3600))
-        await renewUsername()
+    }
+
+    /// Renews our claim at start, then every 12 hours, until the engine closes.
+    func startUsernameRenewal() {
+        usernameRenewal?.cancel()
+        usernameRenewal = Task { [weak self] in
+            while !Task.isCancelled {
+                await self?.renewUsername()
+                try? await Task.sleep(for: .seconds(12 * 3600))
+            }
+        }
     }
 }
 

@@ -34,6 +34,8 @@ public actor Engine {
     private var sweepTask: Task<Void, Never>?
     /// The Kademlia DHT (usernames), once the node runs.
     var dht: Kademlia?
+    /// Renews our username claim while the engine runs.
+    var usernameRenewal: Task<Void, Never>?
     /// Username claims resolved lately, with when (Unix milliseconds).
     var usernameCache: [String: (claim: UsernameClaim, fetchedAt: Int64)] = [:]
     /// The Olm account, session book and known records, loaded on first use.
@@ -111,6 +113,7 @@ public actor Engine {
     /// Closes the database and stops background work.
     public func close() async {
         flushSends()
+        usernameRenewal?.cancel()
         await dht?.shutdown()
         nodeEventsTask?.cancel()
         outboxTimer?.cancel()

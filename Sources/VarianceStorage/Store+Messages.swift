@@ -68,10 +68,7 @@ extension Store {
     /// send survives a crash and is sent exactly once.
     /// - Throws: `.conflict` if either id exists already.
     public func insertOutgoing(_ message: StoredMessage, outbox item: StoredOutboxItem) throws(StorageError) {
-        try write { db in
-            guard try insert([message], db) == 1 else { throw StorageError.conflict("messages.id") }
-            try insert(item, db)
-        }
+        try insertOutgoing([(message, item)])
     }
 
     /// The message with this id, or nil when it does not exist or has expired at `now`.

@@ -156,7 +156,8 @@ Keyword arguments:
   :conversation (required) The contact's DID, or @name of a contact (add people
     by name with contacts.add {username}).
   :text (required) The text, 1 to 16384 UTF-8 bytes.
-  :reply-to The id of the message this answers."
+  :reply-to The id of the message this answers (1 to 64 printable ASCII
+    characters; a ULID)."
   (variance--require-param "messages.send" "conversation" conversation)
   (variance--require-param "messages.send" "text" text)
   (variance-call conn "messages.send" (variance--params (list (cons 'conversation conversation) (cons 'text text) (cons 'replyTo reply-to)))))

@@ -180,7 +180,7 @@ export type MessagesSendParams = {
   conversation: string;
   /** The text, 1 to 16384 UTF-8 bytes. */
   text: string;
-  /** The id of the message this answers. */
+  /** The id of the message this answers (1 to 64 printable ASCII characters; a ULID). */
   replyTo?: string;
 };
 export type MessagesSendResult = {

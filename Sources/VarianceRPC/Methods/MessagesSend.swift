@@ -21,6 +21,9 @@ public enum MessagesSend: RPCMethod {
                 throw RPCError.invalidParams(field: "text", reason: "must be 1 to \(MessagesSend.maxTextBytes) bytes")
             }
             replyTo = try params.optionalString("replyTo")
+            if let replyTo, replyTo.utf8.isEmpty || replyTo.utf8.count > 64 || !replyTo.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) {
+                throw RPCError.invalidParams(field: "replyTo", reason: "must be a message id")
+            }
         }
     }
 

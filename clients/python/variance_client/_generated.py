@@ -419,7 +419,7 @@ class GeneratedMethods:
         Params:
             conversation (required): The contact's DID, or @name of a contact (add people by name with contacts.add {username}).
             text (required): The text, 1 to 16384 UTF-8 bytes.
-            reply_to (optional): The id of the message this answers.
+            reply_to (optional): The id of the message this answers (1 to 64 printable ASCII characters; a ULID).
 
         Errors:
             -32001 NoIdentity: No identity, or the identity is locked.
