@@ -57,9 +57,17 @@ let package = Package(
             ]
         ),
         .target(
+            name: "LibP2PRelay",
+            dependencies: [
+                "LibP2PCore", "LibP2PProtos",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        .target(
             name: "LibP2P",
             dependencies: [
-                "LibP2PCore", "LibP2PNoise", "LibP2PYamux", "LibP2PProtos", "LibP2PKad",
+                "LibP2PCore", "LibP2PNoise", "LibP2PYamux", "LibP2PProtos", "LibP2PKad", "LibP2PRelay",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -165,6 +173,10 @@ let package = Package(
             dependencies: ["LibP2PKad", "LibP2PCore", "LibP2PProtos", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(
+            name: "LibP2PRelayTests",
+            dependencies: ["LibP2PRelay", "LibP2PCore", "LibP2PProtos", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .testTarget(
             name: "LibP2PGossipSubTests",
             dependencies: [
                 "LibP2PGossipSub", "LibP2PCore", "LibP2PProtos", .product(name: "Crypto", package: "swift-crypto"),
@@ -189,7 +201,8 @@ let package = Package(
         .testTarget(
             name: "LibP2PTests",
             dependencies: [
-                "LibP2P", "LibP2PCore", "LibP2PNoise", "LibP2PYamux", .product(name: "Crypto", package: "swift-crypto"),
+                "LibP2P", "LibP2PCore", "LibP2PNoise", "LibP2PYamux", "LibP2PRelay",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

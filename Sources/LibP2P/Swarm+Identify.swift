@@ -112,7 +112,7 @@ extension Swarm {
     private func identifyMessage(observed: Multiaddr?) -> Libp2p_Identify_Identify {
         Identify.message(
             publicKey: LibP2PPublicKey(ed25519: Array(identity.publicKey.rawRepresentation)),
-            agent: configuration.agentVersion, protocols: supportedProtocols, listenAddresses: listenAddresses,
+            agent: configuration.agentVersion, protocols: supportedProtocols, listenAddresses: listenAddresses + relayedAddresses,
             observed: observed)
     }
 }

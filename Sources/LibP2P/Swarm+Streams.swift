@@ -10,7 +10,10 @@ extension Swarm {
     /// Opens a stream, negotiating within `timeout` (and never longer than
     /// ``SwarmConfiguration/streamNegotiationTimeout``).
     func openStream(to peer: PeerID, protocols: [String], timeout: Duration?) async throws -> LibP2PStream {
-        guard let connection = connections[peer]?.first else { throw LibP2PError.connectionClosed }
+        // A direct connection rather than a relayed one, when there are both.
+        guard let list = connections[peer], let connection = list.first(where: { !$0.isRelayed }) ?? list.first else {
+            throw LibP2PError.connectionClosed
+        }
         return try await connection.openStream(protocols: protocols, timeout: timeout)
     }
 

@@ -1,5 +1,6 @@
 import Crypto
 import LibP2PCore
+import LibP2PRelay
 import Logging
 import NIOCore
 import NIOPosix
@@ -21,7 +22,7 @@ public actor Swarm {
     private var handlers: [String: StreamHandler] = [:]
     private var listeners: [(address: Multiaddr, channel: any Channel)] = []
     var connections: [PeerID: [MuxedConnection]] = [:]
-    private var pendingHandshakes = 0
+    var pendingHandshakes = 0
     private var pendingDials: [PeerID: Task<PeerID, any Error>] = [:]
     /// What Identify (and identify push) told us, per connected peer.
     var identified: [PeerID: Identify.Info] = [:]
@@ -31,6 +32,8 @@ public actor Swarm {
     var pushPending = false
     /// The task sending identify pushes, while one runs (one at a time).
     var pushTask: Task<Void, Never>?
+    /// Reservations we hold on relays, by relay.
+    var relayReservations: [PeerID: RelayReservation] = [:]
     /// Connection events. Bounded: the oldest are dropped if nobody reads.
     public nonisolated let events: AsyncStream<SwarmEvent>
     private(set) var closed = false
@@ -124,6 +127,10 @@ public actor Swarm {
     @discardableResult
     public func dial(_ address: Multiaddr) async throws -> PeerID {
         guard !closed else { throw LibP2PError.connectionClosed }
+        if let circuit = CircuitAddress(address) {
+            if let target = circuit.target, connections[target]?.isEmpty == false { return target }
+            return try await dialRelayed(circuit, original: address)
+        }
         let expected = address.peerID
         if let expected {
             if connections[expected]?.isEmpty == false { return expected }
@@ -160,7 +167,7 @@ public actor Swarm {
 
     // MARK: Connections
 
-    private var connectionCount: Int { connections.values.reduce(0) { $0 + $1.count } + pendingHandshakes }
+    var connectionCount: Int { connections.values.reduce(0) { $0 + $1.count } + pendingHandshakes }
 
     private func start(
         _ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, role: Upgrader.Role, expectedPeer: PeerID?,
@@ -173,69 +180,87 @@ public actor Swarm {
         }
     }
 
-    /// Runs one connection from the first byte to the close.
+    /// Runs one TCP connection from the first byte to the close.
     private nonisolated func run(
         _ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, role: Upgrader.Role, expectedPeer: PeerID?,
         upgraded: CheckedContinuation<PeerID, any Error>?, executor: EventLoopTaskExecutor
     ) async {
         let remoteAddress = try? TCPAddress.multiaddr(of: channel.channel.remoteAddress)
-        let timeout = channel.channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(configuration.handshakeTimeout.nanoseconds))) {
-            channel.channel.close(promise: nil)
-        }
-        var resumed = false
         do {
             try await channel.executeThenClose { inbound, outbound in
-                var reader = ByteReader(inbound, budget: configuration.maxBytesBeforeAuthentication)
-                let result: Upgrader.Upgraded
-                do {
-                    result = try await Upgrader(role: role, identity: identity, expectedPeer: expectedPeer)
-                        .upgrade(reader: &reader, outbound: outbound)
-                } catch {
-                    timeout.cancel()
-                    await self.handshakeEnded()
-                    throw error
-                }
-                timeout.cancel()
-                reader.removeBudget()
-                let connection = MuxedConnection(
-                    remotePeer: result.remotePeer, remoteAddress: remoteAddress, isDialer: role == .dialer,
-                    transport: result.transport, swarm: self, configuration: configuration, logger: logger)
-                guard await self.register(connection) else {
-                    throw LibP2PError.limitReached("connections to \(result.remotePeer)")
-                }
-                upgraded?.resume(returning: result.remotePeer)
-                resumed = true
-                Task(executorPreference: executor) { await self.identify(over: connection) }
-                let writer = Task(executorPreference: executor) {
-                    await connection.writeFrames(to: outbound)
-                    // The connection is over (its last frame, GoAway, is written): close the
-                    // socket, which also ends the read loop below if the peer stays silent.
-                    channel.channel.close(promise: nil)
-                }
-                let idleness = Task(executorPreference: executor) { await connection.closeWhenIdle() }
-                await connection.receive(plaintext: result.muxerBytes)
-                do {
-                    while let chunk = try await reader.next() {
-                        await connection.receive(ciphertext: chunk)
-                        if await connection.isClosed { break }
-                    }
-                } catch {
-                    logger.debug("Connection read failed", metadata: ["peer": "\(result.remotePeer)", "error": "\(error)"])
-                }
-                idleness.cancel()
-                await connection.socketEnded()
-                await writer.value
-                await self.unregister(connection)
+                await self.runConnection(
+                    reader: ByteReader(inbound, budget: configuration.maxBytesBeforeAuthentication),
+                    writer: ByteWriter(outbound), remoteAddress: remoteAddress, role: role, expectedPeer: expectedPeer,
+                    upgraded: upgraded, executor: executor, close: { channel.channel.close(promise: nil) })
             }
         } catch {
             logger.debug("Connection ended", metadata: ["error": "\(error)"])
-            if !resumed { upgraded?.resume(throwing: error) }
         }
     }
 
-    private func handshakeEnded() { pendingHandshakes -= 1 }
+    /// Runs one connection over a raw byte transport (a socket, or a relayed stream): the
+    /// upgrade, then the muxer until either side ends it. `upgraded` learns the outcome of
+    /// the upgrade; `close` tears the raw transport down.
+    nonisolated func runConnection(
+        reader: ByteReader, writer: ByteWriter, remoteAddress: Multiaddr?, role: Upgrader.Role, expectedPeer: PeerID?,
+        upgraded: CheckedContinuation<PeerID, any Error>?, executor: (any TaskExecutor)?,
+        close: @escaping @Sendable () -> Void
+    ) async {
+        var reader = reader
+        let timeoutDuration = configuration.handshakeTimeout
+        let timeout = Task {
+            try await Task.sleep(for: timeoutDuration)
+            close()
+        }
+        let result: Upgrader.Upgraded
+        do {
+            result = try await Upgrader(role: role, identity: identity, expectedPeer: expectedPeer)
+                .upgrade(reader: &reader, outbound: writer)
+        } catch {
+            timeout.cancel()
+            await self.handshakeEnded()
+            logger.debug("Handshake failed", metadata: ["error": "\(error)"])
+            upgraded?.resume(throwing: error)
+            close()
+            return
+        }
+        timeout.cancel()
+        reader.removeBudget()
+        let connection = MuxedConnection(
+            remotePeer: result.remotePeer, remoteAddress: remoteAddress, isDialer: role == .dialer,
+            transport: result.transport, swarm: self, configuration: configuration, logger: logger)
+        guard await self.register(connection) else {
+            upgraded?.resume(throwing: LibP2PError.limitReached("connections to \(result.remotePeer)"))
+            close()
+            return
+        }
+        upgraded?.resume(returning: result.remotePeer)
+        Task(executorPreference: executor) { await self.identify(over: connection) }
+        let writerTask = Task(executorPreference: executor) {
+            await connection.writeFrames(to: writer)
+            // The connection is over (its last frame, GoAway, is written): close the
+            // transport, which also ends the read loop below if the peer stays silent.
+            close()
+        }
+        let idleness = Task(executorPreference: executor) { await connection.closeWhenIdle() }
+        await connection.receive(plaintext: result.muxerBytes)
+        do {
+            while let chunk = try await reader.next() {
+                await connection.receive(ciphertext: chunk)
+                if await connection.isClosed { break }
+            }
+        } catch {
+            logger.debug("Connection read failed", metadata: ["peer": "\(result.remotePeer)", "error": "\(error)"])
+        }
+        idleness.cancel()
+        await connection.socketEnded()
+        await writerTask.value
+        await self.unregister(connection)
+    }
 
-    private func register(_ connection: MuxedConnection) -> Bool {
+    func handshakeEnded() { pendingHandshakes -= 1 }
+
+    func register(_ connection: MuxedConnection) -> Bool {
         pendingHandshakes -= 1
         let peer = connection.remotePeer
         guard !closed, (connections[peer]?.count ?? 0) < configuration.maxConnectionsPerPeer else { return false }

@@ -15,6 +15,8 @@ actor MuxedConnection {
     nonisolated let remotePeer: PeerID
     nonisolated let remoteAddress: Multiaddr?
     nonisolated let isDialer: Bool
+    /// Whether this connection runs over a relay's circuit.
+    nonisolated var isRelayed: Bool { remoteAddress?.components.contains(.p2pCircuit) ?? false }
     var session: YamuxSession
     private var transport: NoiseTransport
     /// Weak: the swarm owns its connections, not the other way round (no cycle to leak).
@@ -68,9 +70,9 @@ actor MuxedConnection {
     // MARK: Running
 
     /// Writes queued frames, in order, until the connection ends. Runs in its own task.
-    nonisolated func writeFrames(to outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async {
+    nonisolated func writeFrames(to outbound: ByteWriter) async {
         for await chunk in outputStream {
-            do { try await outbound.write(ByteBuffer(bytes: chunk)) } catch { break }
+            do { try await outbound.write(chunk) } catch { break }
         }
     }
 

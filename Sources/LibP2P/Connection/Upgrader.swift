@@ -32,19 +32,19 @@ struct Upgrader {
     }
 
     func upgrade(
-        reader: inout ByteReader, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+        reader: inout ByteReader, outbound: ByteWriter
     ) async throws -> Upgraded {
         // 1. Security protocol, in the clear.
         var leftover = try await negotiate(
             role == .dialer ? .dialer([Self.securityProtocol]) : .listener([Self.securityProtocol]),
-            reader: &reader, initial: [], write: { try await outbound.write(ByteBuffer(bytes: $0)) },
+            reader: &reader, initial: [], write: { try await outbound.write($0) },
             transform: nil)
 
         // 2. Noise handshake.
         var handshake = NoiseHandshake(
             role: role == .dialer ? .initiator : .responder, identity: identity, expectedRemotePeer: expectedPeer)
         let first = try handshake.start()
-        if !first.isEmpty { try await outbound.write(ByteBuffer(bytes: first)) }
+        if !first.isEmpty { try await outbound.write(first) }
         var input = leftover
         var transport: NoiseTransport
         var remotePeer: PeerID
@@ -57,9 +57,9 @@ struct Upgrader {
             input = []
             switch step {
             case .needMore(let send):
-                if !send.isEmpty { try await outbound.write(ByteBuffer(bytes: send)) }
+                if !send.isEmpty { try await outbound.write(send) }
             case .complete(let send, let session, let peer, let remainder):
-                if !send.isEmpty { try await outbound.write(ByteBuffer(bytes: send)) }
+                if !send.isEmpty { try await outbound.write(send) }
                 transport = session
                 remotePeer = peer
                 leftover = remainder
@@ -71,7 +71,7 @@ struct Upgrader {
 
     /// 3. The muxer, inside Noise.
     private func negotiateMuxer(
-        reader: inout ByteReader, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, transport: NoiseTransport,
+        reader: inout ByteReader, outbound: ByteWriter, transport: NoiseTransport,
         remotePeer: PeerID, leftover: [UInt8]
     ) async throws -> Upgraded {
         let box = TransportBox(transport)
@@ -79,7 +79,7 @@ struct Upgrader {
         let muxerBytes = try await negotiate(
             role == .dialer ? .dialer([Self.muxerProtocol]) : .listener([Self.muxerProtocol]),
             reader: &reader, initial: initial,
-            write: { plaintext in try await outbound.write(ByteBuffer(bytes: try box.encrypt(plaintext))) },
+            write: { plaintext in try await outbound.write(try box.encrypt(plaintext)) },
             transform: { try box.decrypt($0) })
         return Upgraded(remotePeer: remotePeer, transport: box.transport, muxerBytes: muxerBytes)
     }
