@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "variance-engine", targets: ["variance-engine"]),
         .executable(name: "rpc-client", targets: ["rpc-client"]),
         .executable(name: "variance-bench", targets: ["variance-bench"]),
+        .executable(name: "variance-relay", targets: ["variance-relay"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -128,6 +129,16 @@ let package = Package(
         .executableTarget(
             name: "variance-engine",
             dependencies: ["VarianceRPCServer", "VarianceEngine", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "variance-relay",
+            dependencies: [
+                "LibP2P", "LibP2PCore", "LibP2PRelay", "VarianceEngine",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .executableTarget(
             name: "rpc-client",

@@ -20,7 +20,9 @@ extension Engine {
     static let usernameKey = "username/claim"
 
     /// The DHT as the engine runs it: server mode, with the validator of our namespace.
-    static func dhtConfiguration() -> KademliaConfiguration {
+    /// The DHT settings every Variance node uses (engines and relays): which record
+    /// namespaces are accepted and how they are validated.
+    public static func dhtConfiguration() -> KademliaConfiguration {
         var configuration = KademliaConfiguration()
         configuration.validator = NamespacedRecordValidator([
             "pk": PublicKeyRecordValidator(), "variance": UsernameRecordValidator(),

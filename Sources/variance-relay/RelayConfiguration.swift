@@ -1,0 +1,65 @@
+import LibP2PRelay
+import Yams
+
+/// What `relay.yaml` may say. Every key is optional; the command line's `--port` decides the
+/// default listen address.
+///
+/// ```yaml
+/// listen: ["/ip4/0.0.0.0/tcp/4001"]
+/// announce: ["/ip4/203.0.113.5/tcp/4001"]   # public addresses put in reservations
+/// limits:
+///   reservations: 1024
+///   reservation_seconds: 3600
+///   circuits: 256
+///   circuits_per_peer: 16
+///   circuit_seconds: 3600
+///   circuit_bytes: 67108864
+/// ```
+struct RelayConfiguration {
+    var listen: [String] = []
+    var announce: [String] = []
+    var limits = RelayLimits()
+
+    struct Invalid: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func parse(_ text: String) throws -> RelayConfiguration {
+        var configuration = RelayConfiguration()
+        guard let root = try Yams.load(yaml: text) else { return configuration }
+        guard let map = root as? [String: Any] else { throw Invalid(description: "relay.yaml must be a mapping") }
+        for (key, value) in map {
+            switch key {
+            case "listen":
+                guard let list = value as? [String] else { throw Invalid(description: "listen must be a list of multiaddrs") }
+                configuration.listen = list
+            case "announce":
+                guard let list = value as? [String] else { throw Invalid(description: "announce must be a list of multiaddrs") }
+                configuration.announce = list
+            case "limits":
+                guard let limits = value as? [String: Any] else { throw Invalid(description: "limits must be a mapping") }
+                try configuration.applyLimits(limits)
+            default:
+                throw Invalid(description: "unknown setting '\(key)' in relay.yaml")
+            }
+        }
+        return configuration
+    }
+
+    private mutating func applyLimits(_ map: [String: Any]) throws {
+        for (key, value) in map {
+            guard let number = value as? Int, number > 0 else {
+                throw Invalid(description: "limits.\(key) must be a positive whole number")
+            }
+            switch key {
+            case "reservations": limits.maxReservations = number
+            case "reservation_seconds": limits.reservationTTL = .seconds(number)
+            case "circuits": limits.maxCircuits = number
+            case "circuits_per_peer": limits.maxCircuitsPerPeer = number
+            case "circuit_seconds": limits.circuitDuration = .seconds(number)
+            case "circuit_bytes": limits.circuitBytes = UInt64(number)
+            default: throw Invalid(description: "unknown limit 'limits.\(key)'")
+            }
+        }
+    }
+}
