@@ -108,7 +108,8 @@ let package = Package(
         .target(
             name: "VarianceEngine",
             dependencies: [
-                "VarianceIdentity", "VarianceStorage", "LibP2P", "LibP2PCore", "LibP2PKad", "VarianceMessaging", "VarianceOlm",
+                "VarianceIdentity", "VarianceStorage", "LibP2P", "LibP2PCore", "LibP2PKad", "LibP2PRelay", "VarianceMessaging",
+                "VarianceOlm",
                 "VarianceQR",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),

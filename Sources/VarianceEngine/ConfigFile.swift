@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import LibP2PCore
 import Yams
 
 /// Reads `config.yaml`. Unknown keys are reported, not fatal; a bad value is an error
@@ -19,6 +20,10 @@ import Yams
 ///   lifetimeDays: 30
 /// contacts:
 ///   accept: anyone        # or: contacts (strangers' messages wait until they are added)
+/// p2p:
+///   relay_peers:          # relays to reserve a slot on (reachability behind NATs, offline store)
+///     - peer_id: 12D3KooW...
+///       multiaddr: /ip4/203.0.113.5/tcp/4001
 /// ```
 public enum ConfigFile {
     /// Applies the file at `configuration.configFile`, if it exists. Returns warnings.
@@ -65,11 +70,31 @@ public enum ConfigFile {
                     default: throw bad("contacts.accept", "anyone or contacts")
                     }
                 }
+            case "p2p":
+                let section = try mapping(value, "p2p")
+                if let v = section["relay_peers"] { configuration.relayPeers = try relayPeers(v) }
             default:
                 warnings.append("unknown setting '\(key)' in \(configuration.configFile)")
             }
         }
         return warnings
+    }
+
+    /// `[{peer_id, multiaddr}]` as multiaddrs ending in `/p2p/<peer_id>`.
+    private static func relayPeers(_ value: Any) throws(EngineError) -> [String] {
+        guard let list = value as? [Any] else { throw bad("p2p.relay_peers", "a list of {peer_id, multiaddr}") }
+        var result: [String] = []
+        for entry in list {
+            guard let map = entry as? [String: Any], let peer = map["peer_id"] as? String,
+                let address = map["multiaddr"] as? String, let parsed = try? Multiaddr(address),
+                let peerID = try? PeerID(string: peer)
+            else { throw bad("p2p.relay_peers", "a list of {peer_id, multiaddr} with a valid peer ID and multiaddr") }
+            if let named = parsed.peerID, named != peerID {
+                throw bad("p2p.relay_peers", "entries whose multiaddr names the same peer as peer_id")
+            }
+            result.append(parsed.peerID == nil ? "\(address)/p2p/\(peer)" : address)
+        }
+        return result
     }
 
     private static func mapping(_ value: Any, _ key: String) throws(EngineError) -> [String: Any] {

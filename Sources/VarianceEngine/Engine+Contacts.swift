@@ -34,8 +34,8 @@ extension Engine {
                 throw EngineError.crypto("The peer at \(multiaddr) is not named by \(did)'s identity record.")
             }
             record = fetched
-            do { try readyStore().setValue(Array(multiaddr.utf8), forKey: MessagingProtocol.addressKey(did)) } catch {
-                throw Self.map(error)
+            if let address = try? Multiaddr(multiaddr), let dialable = Self.dialable(address, of: peerID) {
+                try storeAddresses([dialable], of: did)
             }
         }
         let store = try readyStore()

@@ -345,13 +345,9 @@ extension Engine {
         next.resume()
     }
 
-    /// A connected peer of the record, or one reached by dialing its stored address.
+    /// A connected peer of the record, or one reached by dialing its stored addresses.
     func reachablePeer(of record: IdentityRecord, node: Swarm) async -> PeerID? {
         for peer in record.peerIDs where await node.isConnected(to: peer) { return peer }
-        guard let text = try? readyStore().value(forKey: MessagingProtocol.addressKey(record.did)),
-            let address = try? Multiaddr(String(decoding: text, as: UTF8.self)),
-            let peer = try? await node.dial(address), record.peerIDs.contains(peer)
-        else { return nil }
-        return peer
+        return await dialAny(storedAddresses(of: record.did), reaching: record.peerIDs, node: node)
     }
 }

@@ -1,5 +1,6 @@
 import LibP2P
 import LibP2PCore
+import LibP2PRelay
 import VarianceMessaging
 import VarianceQR
 import VarianceStorage
@@ -22,7 +23,8 @@ extension Engine {
     static let defaultInviteLifetimeMillis: Int64 = 7 * 24 * 3600 * 1000
     static let maxInviteLifetimeMillis: Int64 = 30 * 24 * 3600 * 1000
 
-    /// A new invite naming our DID, our node's peer ID and its listen addresses.
+    /// A new invite naming our DID, our node's peer ID, its listen addresses and its relayed
+    /// addresses.
     public func makeInvite(lifetimeSeconds: Int64?) async throws(EngineError) -> InviteSummary {
         let identity = try readyIdentity()
         let lifetime = lifetimeSeconds.map { $0 * 1000 } ?? Self.defaultInviteLifetimeMillis
@@ -30,7 +32,10 @@ extension Engine {
             throw EngineError.invalid(field: "expiresIn", reason: "must be 1...2592000 seconds")
         }
         guard let node = await startNode() else { throw EngineError.unreachable("the node is not running") }
-        let addresses = await node.listenAddresses
+        // Direct addresses, then the circuits through the relays that hold us.
+        let addresses = await node.listenAddresses + node.relayedAddresses.compactMap {
+            CircuitAddress.make(relay: CircuitAddress($0)?.relay ?? $0, target: node.localPeer)
+        }
         let expiresAt = clock() + lifetime
         var rng = SystemRandomNumberGenerator()
         let link = Invite.link(

@@ -35,6 +35,7 @@ extension Engine {
             self.dht = dht
             await dht.start()
             Task { await self.reconnectContacts(node) }
+            await startRelayKeepers(node)
             startUsernameRenewal()
             let events = node.events
             nodeEventsTask = Task { [weak self] in
@@ -47,7 +48,10 @@ extension Engine {
                         Task { await self?.peerCameOnline(peer) }
                     case .peerDisconnected(let peer):
                         await self?.nodeConnectivityChanged()
+                        await self?.relayDisconnected(peer, node: node)
                         await self?.peerWentOffline(peer)
+                    case .peerIdentified(let peer):
+                        await self?.rememberAddresses(of: peer, node: node)
                     default:
                         break
                     }
@@ -60,15 +64,14 @@ extension Engine {
     /// How many contacts are dialed at start, at most.
     static let reconnectLimit = 64
 
-    /// Dials the stored address of each unblocked contact (at most ``reconnectLimit``), so
+    /// Dials the stored addresses of each unblocked contact (at most ``reconnectLimit``), so
     /// that messages queued for us on their side flow as soon as we are back.
     private func reconnectContacts(_ node: Swarm) async {
         guard let store = try? readyStore(), let contacts = try? store.contacts() else { return }
         for contact in contacts.prefix(Self.reconnectLimit) where !contact.blocked {
-            guard let text = try? store.value(forKey: MessagingProtocol.addressKey(contact.did)),
-                let address = try? Multiaddr(String(decoding: text, as: UTF8.self))
-            else { continue }
-            do { _ = try await node.dial(address) } catch {
+            let addresses = storedAddresses(of: contact.did)
+            guard !addresses.isEmpty, let record = try? knownRecord(contact.did) else { continue }
+            if await dialAny(addresses, reaching: record.peerIDs, node: node) == nil {
                 logger.debug("A contact is not reachable at start", metadata: ["did": "\(contact.did)"])
             }
         }
@@ -90,7 +93,7 @@ extension Engine {
         let peers = await node.peers
         return NodeStatus(
             peerID: node.localPeer.description, listenAddresses: await node.listenAddresses.map(\.description),
-            connectedPeers: peers.count, dhtEnabled: dht != nil, dhtPeers: await dht?.routingTableCount ?? 0)
+            connectedPeers: peers.count, relayAddresses: await node.relayedAddresses.map(\.description), dhtEnabled: dht != nil, dhtPeers: await dht?.routingTableCount ?? 0)
     }
 
     public func connect(to multiaddr: String) async throws(EngineError) -> String {
@@ -121,6 +124,8 @@ public struct NodeStatus: Sendable, Equatable {
     public var peerID: String
     public var listenAddresses: [String]
     public var connectedPeers: Int
+    /// Our `…/p2p-circuit` addresses, one per relay reservation held.
+    public var relayAddresses: [String]
     public var dhtEnabled: Bool
     public var dhtPeers: Int
 }

@@ -111,7 +111,7 @@ extension Engine {
             guard let peer = try? PeerID(string: text) else { continue }
             let addresses = (try? await dht.findPeer(peer)) ?? []
             for address in addresses {
-                let full = address.description.contains("/p2p/") ? address.description : address.description + "/p2p/" + text
+                guard let full = Self.dialable(address, of: peer)?.description else { continue }
                 if let contact = try? await addContact(did: resolved.did, multiaddr: full, nickname: nickname) {
                     return contact
                 }

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import LibP2P
+import LibP2PCore
 import Logging
 import Synchronization
 import VarianceIdentity
@@ -55,6 +56,10 @@ public actor Engine {
     var pendingReceipts: [String: [String]] = [:]
     /// What contacts last told us of their presence, by DID.
     var presenceByDID: [String: PresenceInfo] = [:]
+    /// One task per configured relay keeping our reservation there, and how to wake each
+    /// (the relay disconnected: reserve again at once, or move on).
+    var relayKeepers: [Task<Void, Never>] = []
+    var relayWakers: [PeerID: AsyncStream<Void>.Continuation] = [:]
     private let eventContinuation: AsyncStream<EventRecord>.Continuation
 
     /// Events as they are persisted. Bounded: if nobody reads, the oldest pushed copies
@@ -114,6 +119,7 @@ public actor Engine {
     public func close() async {
         flushSends()
         usernameRenewal?.cancel()
+        stopRelayKeepers()
         await dht?.shutdown()
         nodeEventsTask?.cancel()
         outboxTimer?.cancel()

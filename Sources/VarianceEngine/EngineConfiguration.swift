@@ -13,6 +13,9 @@ public struct EngineConfiguration: Sendable {
     public var configFile: String
     /// libp2p listen addresses (used once the node exists).
     public var listenAddresses: [String] = []
+    /// Relays to hold reservations on (`p2p.relay_peers`): full multiaddrs ending in
+    /// `/p2p/<relay peer ID>`.
+    public var relayPeers: [String] = []
     /// The largest RPC message accepted.
     public var maxMessageBytes = 16 << 20
     /// Events are kept at least this many days...

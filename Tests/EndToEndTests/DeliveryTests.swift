@@ -72,7 +72,7 @@ import VarianceRPC
 }
 
 /// Runs blocking work on its own thread, off Swift's small cooperative pool.
-private func offThePool(_ body: @escaping @Sendable () throws -> Void) async throws {
+func offThePool(_ body: @escaping @Sendable () throws -> Void) async throws {
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
         Thread {
             do {

@@ -64,9 +64,13 @@ extension Swarm {
                 throw LibP2PError.protocolViolation("the relay's voucher names someone else")
             }
         }
-        // The relay's own view of its addresses, else the one we dialled.
-        var bases = grant.addresses.filter { $0.peerID == relayPeer && !CircuitAddress.isRelayed($0) }
-        if bases.isEmpty { bases = [relay] }
+        // The address we dialled (it works for us, so likely for others), then the relay's
+        // own view of its addresses, without unspecified hosts (0.0.0.0) nobody can dial.
+        var bases = [relay]
+        for address in grant.addresses where address.peerID == relayPeer && !CircuitAddress.isRelayed(address) {
+            if let ip = address.ipAddress, ip.allSatisfy({ $0 == 0 }) { continue }
+            if !bases.contains(address) { bases.append(address) }
+        }
         let circuits = bases.compactMap { CircuitAddress.make(relay: $0, target: nil) }
         let reservation = RelayReservation(
             relay: relayPeer, expires: grant.expire, circuitAddresses: circuits, limit: reply.limit)

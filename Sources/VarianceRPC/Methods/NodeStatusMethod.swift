@@ -9,17 +9,21 @@ public enum NodeStatusMethod: RPCMethod {
         public var connectedPeers: Int
         /// NAT detection arrives with the relay issue; until then "unknown".
         public var nat: String
+        /// Where others reach us through relays we hold a reservation on (`…/p2p-circuit`).
         public var relays: [String]
         /// Whether the Kademlia DHT runs, and how many peers its routing table holds.
         public var dhtEnabled: Bool
         public var dhtPeers: Int
 
-        public init(peerId: String, listenAddrs: [String], connectedPeers: Int, dhtEnabled: Bool = false, dhtPeers: Int = 0) {
+        public init(
+            peerId: String, listenAddrs: [String], connectedPeers: Int, relays: [String] = [], dhtEnabled: Bool = false,
+            dhtPeers: Int = 0
+        ) {
             self.peerId = peerId
             self.listenAddrs = listenAddrs
             self.connectedPeers = connectedPeers
             nat = "unknown"
-            relays = []
+            self.relays = relays
             self.dhtEnabled = dhtEnabled
             self.dhtPeers = dhtPeers
         }

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+import VarianceRPC
+
+/// Engines that reach each other only through a `variance-relay`: bob listens nowhere and
+/// holds a reservation on the relay; alice adds him from his invite, whose only address is
+/// the relay circuit.
+@Suite(.serialized) struct RelayEndToEndTests {
+    @Test func messagesFlowBothWaysThroughTheRelayCircuit() async throws {
+        try await offThePool {
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("variance-relayed-\(UUID().uuidString)")
+            let relay = try RelayProcess(directory: root.appendingPathComponent("relay"), port: try freePort())
+            defer { relay.stop() }
+            let bob = try Peer.behindRelay(name: "bob", root: root, relays: [relay])
+            let alice = try Peer(
+                name: "alice", directory: root.appendingPathComponent("alice"),
+                arguments: ["--listen", "/ip4/127.0.0.1/tcp/0"])
+            defer { alice.stop(); bob.stop() }
+            try alice.createIdentity()
+            try bob.createIdentity()
+            try bob.waitForRelays(1)
+
+            let invite = try bob.call("contacts.invite")
+            let link = try #require(invite["link"]?.stringValue)
+            try alice.call("contacts.add", ["invite": .string(link)])
+            // alice's only way to bob is the circuit.
+            let peers = try alice.call("node.peers")
+            let bobPeer = try #require(peers["peers"]?.arrayValue?.first { peer in
+                peer["addrs"]?.arrayValue?.contains { $0.stringValue?.contains("/p2p-circuit") == true } == true
+            })
+            #expect(bobPeer["peerId"]?.stringValue != relay.peerID)
+
+            try alice.call("messages.send", ["conversation": .string(bob.did), "text": .string("through the relay")])
+            try bob.waitUntil("alice's message") { $0.received(from: alice.did) == ["through the relay"] }
+            try bob.call("messages.send", ["conversation": .string(alice.did), "text": .string("and back")])
+            try alice.waitUntil("bob's reply") { $0.received(from: bob.did) == ["and back"] }
+            try alice.waitUntil("delivered") { !$0.statuses(of: "delivered").isEmpty }
+        }
+    }
+}
+
+extension Peer {
+    /// An engine that listens nowhere and reserves on `relays` (config `p2p.relay_peers`).
+    static func behindRelay(name: String, root: URL, relays: [RelayProcess], arguments: [String] = []) throws -> Peer {
+        let directory = root.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var yaml = "p2p:\n  relay_peers:\n"
+        for relay in relays {
+            yaml += "    - peer_id: \(relay.peerID)\n      multiaddr: /ip4/127.0.0.1/tcp/\(relay.port)\n"
+        }
+        try yaml.write(to: directory.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
+        return try Peer(name: name, directory: directory, arguments: arguments)
+    }
+
+    /// Waits until `node.status` lists at least `count` relay addresses.
+    func waitForRelays(_ count: Int, timeout: TimeInterval = 60) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let status = try call("node.status")
+            if (status["relays"]?.arrayValue?.count ?? 0) >= count { return }
+            guard Date() < deadline else {
+                throw DeliveryTestError(description: "\(name): \(count) relay reservations not held within \(Int(timeout)) s")
+            }
+            // node.status is pushed when connectivity changes; wait for the next one.
+            try? waitUntil("a node.status change", timeout: 2) { peer in
+                peer.notifications.last?["method"]?.stringValue == "node.status"
+                    && (peer.notifications.last?["params"]?["relays"]?.arrayValue?.count ?? 0) >= count
+            }
+        }
+    }
+}
