@@ -36,14 +36,15 @@ extension Engine {
     }
 
     /// A peer told us (identify) where it listens: if it is one of a contact's peers, those
-    /// become the contact's stored addresses (replacing what is stored, since they are fresh).
-    func rememberAddresses(of peer: PeerID, node: Swarm) async {
+    /// become the contact's stored addresses (`replacing` what is stored, since they are
+    /// fresh, or in front of it).
+    func rememberAddresses(of peer: PeerID, node: Swarm, replacing: Bool = true) async {
         guard let info = await node.info(of: peer), let store = try? readyStore(), let contacts = try? store.contacts()
         else { return }
         let addresses = info.listenAddresses.compactMap { Self.dialable($0, of: peer) }
         guard !addresses.isEmpty else { return }
         for contact in contacts where (try? knownRecord(contact.did))??.peerIDs.contains(peer) == true {
-            try? store.setValue([], forKey: MessagingProtocol.addressKey(contact.did))
+            if replacing { try? store.setValue([], forKey: MessagingProtocol.addressKey(contact.did)) }
             try? storeAddresses(addresses, of: contact.did)
         }
     }

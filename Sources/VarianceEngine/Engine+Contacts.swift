@@ -48,6 +48,13 @@ extension Engine {
         } catch {
             throw Self.map(error)
         }
+        // What the contact's node said of itself in identify (it may have come before the
+        // contact existed) joins the stored addresses.
+        if let node = swarm {
+            for peer in record?.peerIDs ?? [] where await node.isConnected(to: peer) {
+                await rememberAddresses(of: peer, node: node, replacing: false)
+            }
+        }
         if !contact.blocked { Task { await self.tellPresence(to: did) } }
         return summary(of: contact, record: record)
     }

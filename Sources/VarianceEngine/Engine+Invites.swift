@@ -61,7 +61,15 @@ extension Engine {
         var lastError: EngineError?
         for address in invite.addresses {
             do {
-                return try await addContact(did: invite.did, multiaddr: address.description, nickname: nickname)
+                let contact = try await addContact(did: invite.did, multiaddr: address.description, nickname: nickname)
+                // Every address of the invite is kept, behind the one that answered.
+                let peers = (try? knownRecord(invite.did))??.peerIDs ?? []
+                let others = invite.addresses.filter { $0 != address }.compactMap { other in
+                    peers.lazy.compactMap { Self.dialable(other, of: $0) }.first
+                }
+                let kept = storedAddresses(of: invite.did)
+                try? storeAddresses(kept.prefix(1) + others + kept.dropFirst(), of: invite.did)
+                return contact
             } catch {
                 lastError = error
             }

@@ -37,6 +37,69 @@ import VarianceRPC
             try alice.waitUntil("delivered") { !$0.statuses(of: "delivered").isEmpty }
         }
     }
+
+    /// bob holds reservations on two relays; the one alice reached him through dies; her
+    /// next messages go through the other.
+    @Test func whenARelayDiesTheOtherCarriesTheConversation() async throws {
+        try await offThePool {
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("variance-failover-\(UUID().uuidString)")
+            let first = try RelayProcess(directory: root.appendingPathComponent("relay1"), port: try freePort())
+            let second = try RelayProcess(directory: root.appendingPathComponent("relay2"), port: try freePort())
+            defer { first.stop(); second.stop() }
+            let bob = try Peer.behindRelay(name: "bob", root: root, relays: [first, second])
+            let alice = try Peer(
+                name: "alice", directory: root.appendingPathComponent("alice"),
+                arguments: ["--listen", "/ip4/127.0.0.1/tcp/0"])
+            defer { alice.stop(); bob.stop() }
+            try alice.createIdentity()
+            try bob.createIdentity()
+            try bob.waitForRelays(2)
+            let link = try #require(try bob.call("contacts.invite")["link"]?.stringValue)
+            try alice.call("contacts.add", ["invite": .string(link)])
+            try alice.call("messages.send", ["conversation": .string(bob.did), "text": .string("one")])
+            try bob.waitUntil("the first message") { $0.received(from: alice.did) == ["one"] }
+
+            // Kill whichever relay carries the circuit now.
+            let peers = try alice.call("node.peers")["peers"]?.arrayValue ?? []
+            let circuit = peers.compactMap { $0["addrs"]?.arrayValue?.first?.stringValue }.first { $0.contains("/p2p-circuit") } ?? ""
+            let (dead, alive) = circuit.contains(first.peerID) ? (first, second) : (second, first)
+            dead.kill()
+            let started = Date()
+            try alice.call("messages.send", ["conversation": .string(bob.did), "text": .string("two")])
+            try bob.waitUntil("the second message", timeout: 60) { $0.received(from: alice.did) == ["one", "two"] }
+            let elapsed = Date().timeIntervalSince(started)
+            #expect(elapsed < 30, "failover took \(elapsed) s")
+            let after = try alice.call("node.peers")["peers"]?.arrayValue ?? []
+            #expect(after.contains { peer in
+                peer["addrs"]?.arrayValue?.contains { $0.stringValue?.contains("\(alive.peerID)/p2p-circuit") == true } == true
+            })
+        }
+    }
+
+    /// The relay is killed and restarted (same key, same port) while alice keeps writing:
+    /// bob reserves again, alice's outbox retries, and every message arrives once, in order.
+    @Test func aRelayRestartedMidConversationLosesNothing() async throws {
+        try await offThePool {
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("variance-restart-\(UUID().uuidString)")
+            var relay = try RelayProcess(directory: root.appendingPathComponent("relay"), port: try freePort())
+            let bob = try Peer.behindRelay(name: "bob", root: root, relays: [relay])
+            let alice = try Peer(
+                name: "alice", directory: root.appendingPathComponent("alice"),
+                arguments: ["--listen", "/ip4/127.0.0.1/tcp/0"])
+            defer { alice.stop(); bob.stop(); relay.stop() }
+            try alice.createIdentity()
+            try bob.createIdentity()
+            try bob.waitForRelays(1)
+            let link = try #require(try bob.call("contacts.invite")["link"]?.stringValue)
+            try alice.call("contacts.add", ["invite": .string(link)])
+            let texts = (0..<40).map { "m\($0)" }
+            try alice.waitForReplies(alice.pipelineSends(to: bob.did, texts: Array(texts[..<20])))
+            relay = try relay.restart()
+            try alice.waitForReplies(alice.pipelineSends(to: bob.did, texts: Array(texts[20...])))
+            try bob.waitUntil("all 40 messages", timeout: 120) { $0.received(from: alice.did).count >= 40 }
+            #expect(bob.received(from: alice.did) == texts)
+        }
+    }
 }
 
 extension Peer {
