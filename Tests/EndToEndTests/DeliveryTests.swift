@@ -101,11 +101,14 @@ final class Peer: @unchecked Sendable {
     private(set) var replies: [Int64: JSON] = [:]
     private(set) var notifications: [JSON] = []
 
-    init(name: String, directory: URL, arguments: [String]) throws {
+    let namespace: String?
+
+    init(name: String, directory: URL, arguments: [String], namespace: String? = nil) throws {
         self.name = name
         self.directory = directory
         self.arguments = arguments
-        engine = try EngineProcess(arguments: ["--data-dir", directory.path] + arguments)
+        self.namespace = namespace
+        engine = try EngineProcess(arguments: ["--data-dir", directory.path] + arguments, namespace: namespace)
     }
 
     /// Sends a request and waits for its reply (notifications read meanwhile are kept).
@@ -193,7 +196,7 @@ final class Peer: @unchecked Sendable {
                 throw DeliveryTestError(description: "\(name) did not exit cleanly: \(engine.standardError.suffix(2000))")
             }
         }
-        let next = try Peer(name: name, directory: directory, arguments: arguments)
+        let next = try Peer(name: name, directory: directory, arguments: arguments, namespace: namespace)
         next.did = did
         return next
     }

@@ -33,9 +33,15 @@ final class EngineProcess: @unchecked Sendable {
     private var stderrText = Data()
     private var inputClosed = false
 
-    init(arguments: [String], environment: [String: String] = [:]) throws {
-        process.executableURL = Binaries.engine
-        process.arguments = arguments
+    /// - Parameter namespace: A network namespace to run the engine in (`ip netns exec`).
+    init(arguments: [String], environment: [String: String] = [:], namespace: String? = nil) throws {
+        if let namespace {
+            process.executableURL = URL(fileURLWithPath: NetworkNamespaces.ip)
+            process.arguments = ["netns", "exec", namespace, Binaries.engine.path] + arguments
+        } else {
+            process.executableURL = Binaries.engine
+            process.arguments = arguments
+        }
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
         process.environment = env

@@ -104,15 +104,17 @@ import VarianceRPC
 
 extension Peer {
     /// An engine that listens nowhere and reserves on `relays` (config `p2p.relay_peers`).
-    static func behindRelay(name: String, root: URL, relays: [RelayProcess], arguments: [String] = []) throws -> Peer {
+    static func behindRelay(
+        name: String, root: URL, relays: [RelayProcess], arguments: [String] = [], namespace: String? = nil
+    ) throws -> Peer {
         let directory = root.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var yaml = "p2p:\n  relay_peers:\n"
         for relay in relays {
-            yaml += "    - peer_id: \(relay.peerID)\n      multiaddr: /ip4/127.0.0.1/tcp/\(relay.port)\n"
+            yaml += "    - peer_id: \(relay.peerID)\n      multiaddr: /ip4/\(relay.host)/tcp/\(relay.port)\n"
         }
         try yaml.write(to: directory.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
-        return try Peer(name: name, directory: directory, arguments: arguments)
+        return try Peer(name: name, directory: directory, arguments: arguments, namespace: namespace)
     }
 
     /// Waits until `node.status` lists at least `count` relay addresses.

@@ -14,11 +14,17 @@ final class RelayProcess: @unchecked Sendable {
 
     /// The relay's peer ID and its dialable address (`/ip4/127.0.0.1/tcp/<port>/p2p/<id>`).
     private(set) var peerID = ""
-    var address: String { "/ip4/127.0.0.1/tcp/\(port)/p2p/\(peerID)" }
+    var address: String { "/ip4/\(host)/tcp/\(port)/p2p/\(peerID)" }
 
-    init(directory: URL, port: UInt16, config: String? = nil) throws {
+    /// The host others dial the relay at.
+    let host: String
+    let namespace: String?
+
+    init(directory: URL, port: UInt16, config: String? = nil, namespace: String? = nil, host: String = "127.0.0.1") throws {
         self.directory = directory
         self.port = port
+        self.namespace = namespace
+        self.host = host
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var arguments = ["--port", "\(port)", "--data-dir", directory.path, "--log-level", "info"]
         if let config {
@@ -26,8 +32,14 @@ final class RelayProcess: @unchecked Sendable {
             try config.write(to: file, atomically: true, encoding: .utf8)
             arguments += ["--config", file.path]
         }
-        process.executableURL = Binaries.directory.appendingPathComponent("variance-relay")
-        process.arguments = arguments
+        let binary = Binaries.directory.appendingPathComponent("variance-relay")
+        if let namespace {
+            process.executableURL = URL(fileURLWithPath: NetworkNamespaces.ip)
+            process.arguments = ["netns", "exec", namespace, binary.path] + arguments
+        } else {
+            process.executableURL = binary
+            process.arguments = arguments
+        }
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe
         try process.run()
@@ -105,7 +117,7 @@ final class RelayProcess: @unchecked Sendable {
     /// A new process on the same data directory and port (the same peer ID).
     func restart() throws -> RelayProcess {
         kill()
-        return try RelayProcess(directory: directory, port: port)
+        return try RelayProcess(directory: directory, port: port, namespace: namespace, host: host)
     }
 
     deinit { kill() }
