@@ -168,6 +168,7 @@ let package = Package(
         .executableTarget(name: "fuzz-olm", dependencies: ["VarianceOlm"]),
         .executableTarget(name: "fuzz-messaging", dependencies: ["VarianceMessaging"]),
         .executableTarget(name: "fuzz-kad", dependencies: ["LibP2PKad"]),
+        .executableTarget(name: "fuzz-relay", dependencies: ["LibP2PRelay"]),
         .executableTarget(name: "fuzz-mls", dependencies: ["VarianceMLS"]),
 
         // Tests.
