@@ -151,7 +151,7 @@ let package = Package(
         .executableTarget(
             name: "variance-bench",
             dependencies: [
-                "VarianceRPC", "LibP2P", "LibP2PCore", "VarianceOlm",
+                "VarianceRPC", "LibP2P", "LibP2PCore", "LibP2PRelay", "VarianceOlm",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

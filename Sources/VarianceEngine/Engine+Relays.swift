@@ -12,6 +12,9 @@ import LibP2PRelay
 extension Engine {
     /// The longest wait between two attempts to reserve on a relay that refuses or is down.
     static let relayRetryCeiling: Duration = .seconds(20)
+    /// How often a held reservation's connection is pinged (connections idle for five
+    /// minutes close, on either side).
+    static let relayKeepAlive: Duration = .seconds(60)
     /// Refresh this long before a reservation ends.
     static let relayRefreshMargin: Int64 = 120
 
@@ -50,19 +53,26 @@ extension Engine {
     ) async {
         var failures = 0
         var wakeIterator = wakes.makeAsyncIterator()
+        var expires: Int64 = 0  // unix seconds; 0: none held
         while !Task.isCancelled {
-            var wait: Duration
-            do {
-                let reservation = try await node.reserve(on: address)
-                failures = 0
-                logger.info("Relay reservation held", metadata: ["relay": "\(relay)", "expires": "\(reservation.expires)"])
-                await reservationChanged(relay: relay)
-                let left = Int64(reservation.expires) - Int64(Date().timeIntervalSince1970) - Self.relayRefreshMargin
-                wait = .seconds(max(left, 30))
-            } catch {
-                failures += 1
-                logger.info("No reservation on a relay yet", metadata: ["relay": "\(relay)", "error": "\(error)"])
-                wait = min(.seconds(1 << min(failures, 5)) / 2, Self.relayRetryCeiling)
+            var wait = Self.relayKeepAlive
+            let now = Int64(Date().timeIntervalSince1970)
+            if expires - now > Self.relayRefreshMargin, await node.isConnected(to: relay) {
+                // Held: a ping keeps the connection (and so the reservation) from going idle.
+                _ = try? await node.ping(relay)
+            } else {
+                do {
+                    let reservation = try await node.reserve(on: address)
+                    failures = 0
+                    expires = Int64(reservation.expires)
+                    logger.info("Relay reservation held", metadata: ["relay": "\(relay)", "expires": "\(reservation.expires)"])
+                    await reservationChanged(relay: relay)
+                } catch {
+                    failures += 1
+                    expires = 0
+                    logger.info("No reservation on a relay yet", metadata: ["relay": "\(relay)", "error": "\(error)"])
+                    wait = min(.seconds(1 << min(failures, 5)) / 2, Self.relayRetryCeiling)
+                }
             }
             // Sleep, unless the relay drops us first: the timer and a disconnect both
             // wake the same stream (a stale wake-up only brings a refresh forward).
@@ -73,6 +83,7 @@ extension Engine {
             let woke = await wakeIterator.next()
             timer.cancel()
             if woke == nil { return }  // the engine is closing
+            if !(await node.isConnected(to: relay)) { expires = 0 }
         }
     }
 

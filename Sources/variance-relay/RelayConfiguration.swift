@@ -14,11 +14,16 @@ import Yams
 ///   circuits_per_peer: 16
 ///   circuit_seconds: 3600
 ///   circuit_bytes: 67108864
+///   connections: 4096
+///   pending_handshakes: 256
 /// ```
 struct RelayConfiguration {
     var listen: [String] = []
     var announce: [String] = []
     var limits = RelayLimits()
+    /// Connections at once (every reservation holds one) and connections still handshaking.
+    var maxConnections = 4096
+    var maxPendingHandshakes = 256
 
     struct Invalid: Error, CustomStringConvertible {
         var description: String
@@ -58,6 +63,8 @@ struct RelayConfiguration {
             case "circuits_per_peer": limits.maxCircuitsPerPeer = number
             case "circuit_seconds": limits.circuitDuration = .seconds(number)
             case "circuit_bytes": limits.circuitBytes = UInt64(number)
+            case "connections": maxConnections = number
+            case "pending_handshakes": maxPendingHandshakes = number
             default: throw Invalid(description: "unknown limit 'limits.\(key)'")
             }
         }

@@ -43,6 +43,8 @@ struct VarianceRelay: AsyncParsableCommand {
         let key = try RelayKey.loadOrCreate(in: dataDirectory)
         var swarmConfiguration = SwarmConfiguration()
         swarmConfiguration.agentVersion = "variance-relay/0.1.0"
+        swarmConfiguration.maxConnections = settings.maxConnections
+        swarmConfiguration.maxPendingHandshakes = settings.maxPendingHandshakes
         let swarm = Swarm(identity: key, configuration: swarmConfiguration, logger: logger)
         let listen = settings.listen.isEmpty ? ["/ip4/0.0.0.0/tcp/\(port)"] : settings.listen
         var bound: [Multiaddr] = []
