@@ -66,9 +66,13 @@ let package = Package(
             ]
         ),
         .target(
+            name: "LibP2PNAT",
+            dependencies: ["LibP2PCore", "LibP2PProtos", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
+        .target(
             name: "LibP2P",
             dependencies: [
-                "LibP2PCore", "LibP2PNoise", "LibP2PYamux", "LibP2PProtos", "LibP2PKad", "LibP2PRelay",
+                "LibP2PCore", "LibP2PNoise", "LibP2PYamux", "LibP2PProtos", "LibP2PKad", "LibP2PRelay", "LibP2PNAT",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -108,7 +112,7 @@ let package = Package(
         .target(
             name: "VarianceEngine",
             dependencies: [
-                "VarianceIdentity", "VarianceStorage", "LibP2P", "LibP2PCore", "LibP2PKad", "LibP2PRelay", "VarianceMessaging",
+                "VarianceIdentity", "VarianceStorage", "LibP2P", "LibP2PCore", "LibP2PKad", "LibP2PRelay", "LibP2PNAT", "VarianceMessaging",
                 "VarianceOlm",
                 "VarianceQR",
                 .product(name: "Logging", package: "swift-log"),
@@ -134,7 +138,7 @@ let package = Package(
         .executableTarget(
             name: "variance-relay",
             dependencies: [
-                "LibP2P", "LibP2PCore", "LibP2PRelay", "VarianceEngine",
+                "LibP2P", "LibP2PCore", "LibP2PRelay", "LibP2PNAT", "VarianceEngine",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -169,6 +173,7 @@ let package = Package(
         .executableTarget(name: "fuzz-messaging", dependencies: ["VarianceMessaging"]),
         .executableTarget(name: "fuzz-kad", dependencies: ["LibP2PKad"]),
         .executableTarget(name: "fuzz-relay", dependencies: ["LibP2PRelay"]),
+        .executableTarget(name: "fuzz-nat", dependencies: ["LibP2PNAT"]),
         .executableTarget(name: "fuzz-mls", dependencies: ["VarianceMLS"]),
 
         // Tests.
@@ -189,6 +194,7 @@ let package = Package(
             name: "LibP2PRelayTests",
             dependencies: ["LibP2PRelay", "LibP2PCore", "LibP2PProtos", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        .testTarget(name: "LibP2PNATTests", dependencies: ["LibP2PNAT", "LibP2PCore", "LibP2PProtos"]),
         .testTarget(
             name: "LibP2PGossipSubTests",
             dependencies: [

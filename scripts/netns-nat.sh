@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # A small internet in network namespaces, for the NAT tests (Tests/EndToEndTests/NATTests):
 #
-#   alice 10.0.1.2 ── natA (10.0.1.1 | 198.51.100.2, masquerade) ──┐
-#                                                                   ├─ public: bridge 198.51.100.1 (relay)
-#   bob   10.0.2.2 ── natB (10.0.2.1 | 198.51.100.3, masquerade) ──┘
+#   alice 10.0.1.2 ── natA (10.0.1.1 | 172.31.100.2, masquerade) ──┐
+#                                                                   ├─ public: bridge 172.31.100.1 (relay)
+#   bob   10.0.2.2 ── natB (10.0.2.1 | 172.31.100.3, masquerade) ──┘
 #
 # Each NAT forwards what its LAN starts and whatever belongs to it (conntrack), and nothing
 # else: the public side has no route to 10.0.0.0/8, so only the relay is reachable from both.
@@ -23,7 +23,7 @@ down() {
 up() {
   for n in "${ns[@]}"; do ip netns add "$n"; ip -n "$n" link set lo up; done
   ip -n "pub$s" link add br0 type bridge
-  ip -n "pub$s" addr add 198.51.100.1/24 dev br0
+  ip -n "pub$s" addr add 172.31.100.1/24 dev br0
   ip -n "pub$s" link set br0 up
   local i=2
   for side in A B; do
@@ -34,7 +34,7 @@ up() {
     ip link set w$side$s netns "$nat"
     ip link set p$side$s netns "pub$s"
     ip -n "pub$s" link set p$side$s master br0 up
-    ip -n "$nat" addr add 198.51.100.$i/24 dev w$side$s
+    ip -n "$nat" addr add 172.31.100.$i/24 dev w$side$s
     ip -n "$nat" link set w$side$s up
     # LAN: the host behind it.
     ip link add l$side$s type veth peer name h$side$s

@@ -1,3 +1,4 @@
+import LibP2PNAT
 import LibP2PRelay
 import Yams
 
@@ -16,6 +17,8 @@ import Yams
 ///   circuit_bytes: 67108864
 ///   connections: 4096
 ///   pending_handshakes: 256
+/// autonat:
+///   dial_scope: public   # or private (LANs, test networks) or loopback (one machine)
 /// ```
 struct RelayConfiguration {
     var listen: [String] = []
@@ -24,6 +27,9 @@ struct RelayConfiguration {
     /// Connections at once (every reservation holds one) and connections still handshaking.
     var maxConnections = 4096
     var maxPendingHandshakes = 256
+    /// Which requesters' addresses AutoNAT dials back: `public` (the internet), `private`
+    /// (also RFC 1918 and CGNAT space: LANs, test networks) or `loopback` (one host).
+    var autonatScope = NATAddressPolicy.publicOnly
 
     struct Invalid: Error, CustomStringConvertible {
         var description: String
@@ -41,6 +47,17 @@ struct RelayConfiguration {
             case "announce":
                 guard let list = value as? [String] else { throw Invalid(description: "announce must be a list of multiaddrs") }
                 configuration.announce = list
+            case "autonat":
+                guard let section = value as? [String: Any] else { throw Invalid(description: "autonat must be a mapping") }
+                for (key, value) in section {
+                    guard key == "dial_scope" else { throw Invalid(description: "unknown setting 'autonat.\(key)'") }
+                    switch value as? String {
+                    case "public": configuration.autonatScope = .publicOnly
+                    case "private": configuration.autonatScope = .includingPrivate
+                    case "loopback": configuration.autonatScope = .includingLoopback
+                    default: throw Invalid(description: "autonat.dial_scope must be public, private or loopback")
+                    }
+                }
             case "limits":
                 guard let limits = value as? [String: Any] else { throw Invalid(description: "limits must be a mapping") }
                 try configuration.applyLimits(limits)

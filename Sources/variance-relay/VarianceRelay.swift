@@ -2,12 +2,14 @@ import ArgumentParser
 import Foundation
 import LibP2P
 import LibP2PCore
+import LibP2PNAT
 import LibP2PRelay
 import Logging
 import VarianceEngine
 
 /// variance-relay: a public helper for Variance engines behind NATs. It serves Circuit
-/// Relay v2 (hop), the Kademlia DHT in server mode (so engines can bootstrap from it), and
+/// Relay v2 (hop), AutoNAT v1 (engines learn whether they are reachable), the Kademlia DHT
+/// in server mode (so engines can bootstrap from it), and
 /// keeps running until SIGINT or SIGTERM. See docs/NAT-TRAVERSAL.md.
 @main
 struct VarianceRelay: AsyncParsableCommand {
@@ -55,6 +57,9 @@ struct VarianceRelay: AsyncParsableCommand {
         }
         let announce = try settings.announce.map { try Multiaddr($0) }
         _ = await RelayService.start(on: swarm, limits: settings.limits, announce: announce.isEmpty ? nil : announce)
+        var autonat = AutoNATServerConfiguration()
+        autonat.addressPolicy = settings.autonatScope
+        await AutoNATService(swarm: swarm, serverConfiguration: autonat).serve()
         let dht = Kademlia(swarm: swarm, configuration: Engine.dhtConfiguration(), logger: logger)
         await dht.start(following: swarm.events)
 

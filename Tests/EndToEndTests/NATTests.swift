@@ -61,7 +61,7 @@ struct NATWorld {
         defer { try? NetworkNamespaces.script("down", suffix) }
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("variance-nat-\(suffix)")
         let relay = try RelayProcess(
-            directory: root.appendingPathComponent("relay"), port: 4001, namespace: "pub\(suffix)", host: "198.51.100.1")
+            directory: root.appendingPathComponent("relay"), port: 4001, namespace: "pub\(suffix)", host: "172.31.100.1")
         defer { relay.stop() }
         try body(NATWorld(suffix: suffix, root: root, relay: relay))
     }

@@ -6,7 +6,7 @@ pyhost.py). The three modes together form a relay, a reachable-only-via-relay ta
 a dialer, so any one of them can be replaced by the Swift node:
 
   relay_peer.py relay
-      A relay serving /libp2p/circuit/relay/0.2.0/hop with generous limits (64
+      A relay serving /libp2p/circuit/relay/0.2.0/hop with generous limits (1024
       reservations in total, 64 circuits each, 1 GiB and 3600 s per circuit). Prints
       {"event": "listening", "peer": ..., "addrs": [...full multiaddrs with /p2p/...]},
       then answers commands on stdin, one JSON line each, until stdin closes:
@@ -24,7 +24,8 @@ a dialer, so any one of them can be replaced by the Swift node:
          "voucher_ok": <bool, null when absent>, "voucher_error": <str or null>}
       or {"event": "error", "reason": ...} and exits 1. Then stays up, holding the relay
       connection (so the reservation) until stdin closes, printing
-        {"event": "inbound", "peer": <initiator>, "relay": <relay>, "limit": ...}
+        {"event": "inbound", "peer": <initiator named in STOP CONNECT>, "relay": ...,
+         "authenticated": <a relayed connection to that peer now exists>}
               once a relayed connection arrived on the STOP protocol and was upgraded,
         {"event": "stop_error", "peer": ..., "error": ...} if that upgrade failed,
         {"event": "echo", "peer": ..., "relayed": <bool>} for each echo stream,
@@ -84,12 +85,15 @@ ECHO_BYTES = 64 * 1024
 ECHO_SEED = 0x5EED
 
 # The relay's limits. py-libp2p's defaults (4 reservations in total, 8 circuits each)
-# are too tight for a test run; duration and data keep their defaults.
+# are too tight for a test run: its relay counts every reservation made in the last
+# hour against the total, even those whose holder has gone (they only stop being
+# usable), and each py dialer makes one of its own. Duration and data keep their
+# defaults.
 RELAY_LIMITS = RelayLimits(
     duration=3600,
     data=1024 * 1024 * 1024,
     max_circuit_conns=64,
-    max_reservations=64,
+    max_reservations=1024,
 )
 
 log = logging.getLogger("relay_peer")
@@ -261,7 +265,13 @@ def watch_stop(protocol: CircuitV2Protocol) -> None:
             emit({"event": "stop_error", "peer": peer_text(remote_peer_id), "relay": relay,
                   "error": error_text(error)})
             raise
-        emit({"event": "inbound", "peer": peer_text(remote_peer_id), "relay": relay})
+        # py-libp2p does not check that the Noise peer is the one STOP CONNECT named.
+        network = protocol.host.get_network()
+        conns = (getattr(network, "connections", {}) or {}).get(PeerID(remote_peer_id), [])
+        conns = conns if isinstance(conns, list) else [conns]
+        authenticated = any(is_relayed(getattr(c, "muxed_conn", c)) for c in conns)
+        emit({"event": "inbound", "peer": peer_text(remote_peer_id), "relay": relay,
+              "authenticated": authenticated})
 
     protocol.handle_incoming_connection = handle_incoming_connection  # type: ignore[method-assign]
 

@@ -97,7 +97,7 @@ import Testing
         // uvarint(len) ‖ domain ‖ uvarint(len) ‖ type ‖ uvarint(len) ‖ payload.
         let bytes = SignedEnvelope.signedBytes(domain: "ab", payloadType: [0x03, 0x02], payload: [9])
         #expect(bytes == [2, 0x61, 0x62, 2, 0x03, 0x02, 1, 9])
-        #expect(ReservationVoucher.payloadType == [0x82, 0x06])
+        #expect(ReservationVoucher.payloadType == [0x03, 0x02])
     }
 }
 

@@ -310,9 +310,10 @@ final class PyHost: @unchecked Sendable {
     private var stderrText = Data()
     private var inputClosed = false
 
-    init(arguments: [String]) throws {
+    /// - Parameter script: The driver (default `pyhost.py`), in `Tests/Interop`.
+    init(arguments: [String], script: String = "pyhost.py") throws {
         process.executableURL = Self.python
-        process.arguments = [Self.script.path] + arguments
+        process.arguments = [Self.repositoryRoot.appendingPathComponent("Tests/Interop/\(script)").path] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["PYTHONUNBUFFERED"] = "1"
         environment["PYTHONDONTWRITEBYTECODE"] = "1"

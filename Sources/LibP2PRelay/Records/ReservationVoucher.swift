@@ -8,8 +8,10 @@ import LibP2PProtos
 /// multicodec 0x0302).
 public struct ReservationVoucher: Sendable, Equatable {
     public static let domain = "libp2p-relay-rsvp"
-    /// Multicodec 0x0302 as a uvarint.
-    public static let payloadType: [UInt8] = Varint.encode(0x0302)
+    /// Multicodec 0x0302 as its two big-endian bytes, which is what go-libp2p and
+    /// py-libp2p put there (not the uvarint `82 06`: py-libp2p refused that, found by the
+    /// interop test).
+    public static let payloadType: [UInt8] = [0x03, 0x02]
 
     public var relay: PeerID
     public var peer: PeerID
