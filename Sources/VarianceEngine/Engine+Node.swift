@@ -1,5 +1,6 @@
 import LibP2P
 import LibP2PCore
+import LibP2PNAT
 import Logging
 
 /// The libp2p node: started once the identity is ready, with the node key (not the
@@ -35,6 +36,12 @@ extension Engine {
             self.dht = dht
             await dht.start()
             Task { await self.reconnectContacts(node) }
+            var reachability = AutoNATClientConfiguration()
+            // Only our configured relays are asked, and we trust them: one answer decides.
+            reachability.confirmations = 1
+            reachability.bootDelay = .zero
+            reachability.serverCooldown = .seconds(60)
+            autonat = AutoNATService(swarm: node, clientConfiguration: reachability)
             await startRelayKeepers(node)
             startUsernameRenewal()
             let events = node.events
@@ -93,7 +100,16 @@ extension Engine {
         let peers = await node.peers
         return NodeStatus(
             peerID: node.localPeer.description, listenAddresses: await node.listenAddresses.map(\.description),
-            connectedPeers: peers.count, relayAddresses: await node.relayedAddresses.map(\.description), dhtEnabled: dht != nil, dhtPeers: await dht?.routingTableCount ?? 0)
+            connectedPeers: peers.count, relayAddresses: await node.relayedAddresses.map(\.description),
+            nat: Self.natWord(await autonat?.reachability), dhtEnabled: dht != nil, dhtPeers: await dht?.routingTableCount ?? 0)
+    }
+
+    static func natWord(_ reachability: NATReachability?) -> String {
+        switch reachability {
+        case .public: "public"
+        case .private: "private"
+        case .unknown, nil: "unknown"
+        }
     }
 
     public func connect(to multiaddr: String) async throws(EngineError) -> String {
@@ -126,6 +142,8 @@ public struct NodeStatus: Sendable, Equatable {
     public var connectedPeers: Int
     /// Our `…/p2p-circuit` addresses, one per relay reservation held.
     public var relayAddresses: [String]
+    /// What AutoNAT found: `unknown`, `public` or `private`.
+    public var nat: String
     public var dhtEnabled: Bool
     public var dhtPeers: Int
 }

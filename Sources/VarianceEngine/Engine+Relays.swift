@@ -1,6 +1,7 @@
 import Foundation
 import LibP2P
 import LibP2PCore
+import LibP2PNAT
 import LibP2PRelay
 
 /// Reachability behind NATs: the engine holds a reservation on every relay of
@@ -54,12 +55,17 @@ extension Engine {
         var failures = 0
         var wakeIterator = wakes.makeAsyncIterator()
         var expires: Int64 = 0  // unix seconds; 0: none held
+        var lastProbe = ContinuousClock.now
         while !Task.isCancelled {
             var wait = Self.relayKeepAlive
             let now = Int64(Date().timeIntervalSince1970)
             if expires - now > Self.relayRefreshMargin, await node.isConnected(to: relay) {
                 // Held: a ping keeps the connection (and so the reservation) from going idle.
                 _ = try? await node.ping(relay)
+                if ContinuousClock.now - lastProbe > Self.reachabilityRefresh {
+                    await probeReachability(via: relay, node: node)
+                    lastProbe = ContinuousClock.now
+                }
             } else {
                 do {
                     let reservation = try await node.reserve(on: address)
@@ -67,6 +73,8 @@ extension Engine {
                     expires = Int64(reservation.expires)
                     logger.info("Relay reservation held", metadata: ["relay": "\(relay)", "expires": "\(reservation.expires)"])
                     await reservationChanged(relay: relay)
+                    await probeReachability(via: relay, node: node)
+                    lastProbe = ContinuousClock.now
                 } catch {
                     failures += 1
                     expires = 0
@@ -84,6 +92,33 @@ extension Engine {
             timer.cancel()
             if woke == nil { return }  // the engine is closing
             if !(await node.isConnected(to: relay)) { expires = 0 }
+        }
+    }
+
+    /// How often a relay is asked again whether we are reachable (AutoNAT).
+    static let reachabilityRefresh: Duration = .seconds(15 * 60)
+
+    /// Asks `relay` (AutoNAT) to dial us back at our listen addresses as it sees our IP;
+    /// a changed verdict shows in `node.status` (`nat`).
+    func probeReachability(via relay: PeerID, node: Swarm) async {
+        guard let autonat else { return }
+        let listen = await node.listenAddresses
+        var candidates: [Multiaddr] = []
+        // Our IP as the relay sees it, with each listening port: what a NAT would have to
+        // forward for us to be reachable.
+        if let observed = await node.info(of: relay)?.observedAddress, let ip = observed.components.first {
+            for address in listen {
+                guard let port = address.tcpPort, let candidate = try? Multiaddr([ip, .tcp(port)]) else { continue }
+                if !candidates.contains(candidate) { candidates.append(candidate) }
+            }
+        }
+        candidates += listen.filter { !candidates.contains($0) }
+        guard !candidates.isEmpty else { return }
+        let before = await autonat.reachability
+        let after = await autonat.probe(via: relay, addresses: candidates)
+        if after != before {
+            logger.info("Reachability", metadata: ["nat": "\(after)"])
+            try? emit(.nodeStatus(try await nodeStatus()))
         }
     }
 

@@ -60,6 +60,8 @@ public actor Engine {
     /// (the relay disconnected: reserve again at once, or move on).
     var relayKeepers: [Task<Void, Never>] = []
     var relayWakers: [PeerID: AsyncStream<Void>.Continuation] = [:]
+    /// AutoNAT: asks our relays whether we can be reached directly.
+    var autonat: AutoNATService?
     private let eventContinuation: AsyncStream<EventRecord>.Continuation
 
     /// Events as they are persisted. Bounded: if nobody reads, the oldest pushed copies

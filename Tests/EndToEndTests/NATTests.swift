@@ -22,6 +22,8 @@ struct NATTests {
                 let peers = try alice.call("node.peers")["peers"]?.arrayValue ?? []
                 let toBob = peers.first { $0["addrs"]?.arrayValue?.contains { $0.stringValue?.contains("/p2p-circuit") == true } == true }
                 #expect(toBob != nil)
+                // AutoNAT: the relay could not dial alice back through her NAT.
+                try alice.waitForNAT("private")
                 // DCUtR (hole punching) is not built yet: report what the connection is.
                 print("NATTests: alice ↔ bob connection kind: relayed (DCUtR not implemented)")
             }
@@ -61,7 +63,8 @@ struct NATWorld {
         defer { try? NetworkNamespaces.script("down", suffix) }
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("variance-nat-\(suffix)")
         let relay = try RelayProcess(
-            directory: root.appendingPathComponent("relay"), port: 4001, namespace: "pub\(suffix)", host: "172.31.100.1")
+            directory: root.appendingPathComponent("relay"), port: 4001,
+            config: "autonat:\n  dial_scope: private\n", namespace: "pub\(suffix)", host: "172.31.100.1")
         defer { relay.stop() }
         try body(NATWorld(suffix: suffix, root: root, relay: relay))
     }

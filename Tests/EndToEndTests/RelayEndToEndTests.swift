@@ -38,6 +38,22 @@ import VarianceRPC
         }
     }
 
+    /// AutoNAT on loopback: an engine that listens is found public by a relay allowed to dial
+    /// loopback addresses; one that listens nowhere stays unknown (nothing to dial).
+    @Test func autoNATTellsAListeningEnginePublic() async throws {
+        try await offThePool {
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("variance-autonat-\(UUID().uuidString)")
+            let relay = try RelayProcess(
+                directory: root.appendingPathComponent("relay"), port: try freePort(), config: "autonat:\n  dial_scope: loopback\n")
+            defer { relay.stop() }
+            let carol = try Peer.behindRelay(name: "carol", root: root, relays: [relay], arguments: ["--listen", "/ip4/127.0.0.1/tcp/0"])
+            defer { carol.stop() }
+            try carol.createIdentity()
+            try carol.waitForRelays(1)
+            try carol.waitForNAT("public")
+        }
+    }
+
     /// bob holds reservations on two relays; the one alice reached him through dies; her
     /// next messages go through the other.
     @Test func whenARelayDiesTheOtherCarriesTheConversation() async throws {
@@ -115,6 +131,18 @@ extension Peer {
         }
         try yaml.write(to: directory.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
         return try Peer(name: name, directory: directory, arguments: arguments, namespace: namespace)
+    }
+
+    /// Waits until `node.status` reports `nat` (AutoNAT's verdict).
+    func waitForNAT(_ nat: String, timeout: TimeInterval = 60) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while try call("node.status")["nat"]?.stringValue != nat {
+            guard Date() < deadline else { throw DeliveryTestError(description: "\(name): nat never became \(nat)") }
+            try? waitUntil("a node.status change", timeout: 2) { peer in
+                peer.notifications.last?["method"]?.stringValue == "node.status"
+                    && peer.notifications.last?["params"]?["nat"]?.stringValue == nat
+            }
+        }
     }
 
     /// Waits until `node.status` lists at least `count` relay addresses.

@@ -7,7 +7,7 @@ public enum NodeStatusMethod: RPCMethod {
         public var peerId: String
         public var listenAddrs: [String]
         public var connectedPeers: Int
-        /// NAT detection arrives with the relay issue; until then "unknown".
+        /// What AutoNAT (asked of our relays) found: "unknown", "public" or "private".
         public var nat: String
         /// Where others reach us through relays we hold a reservation on (`…/p2p-circuit`).
         public var relays: [String]
@@ -16,13 +16,14 @@ public enum NodeStatusMethod: RPCMethod {
         public var dhtPeers: Int
 
         public init(
-            peerId: String, listenAddrs: [String], connectedPeers: Int, relays: [String] = [], dhtEnabled: Bool = false,
+            peerId: String, listenAddrs: [String], connectedPeers: Int, nat: String = "unknown", relays: [String] = [],
+            dhtEnabled: Bool = false,
             dhtPeers: Int = 0
         ) {
             self.peerId = peerId
             self.listenAddrs = listenAddrs
             self.connectedPeers = connectedPeers
-            nat = "unknown"
+            self.nat = nat
             self.relays = relays
             self.dhtEnabled = dhtEnabled
             self.dhtPeers = dhtPeers

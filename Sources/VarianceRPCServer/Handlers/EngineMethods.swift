@@ -222,6 +222,6 @@ enum NodeWire {
     static func result(_ status: NodeStatus) -> NodeStatusMethod.Result {
         NodeStatusMethod.Result(
             peerId: status.peerID, listenAddrs: status.listenAddresses, connectedPeers: status.connectedPeers,
-            relays: status.relayAddresses, dhtEnabled: status.dhtEnabled, dhtPeers: status.dhtPeers)
+            nat: status.nat, relays: status.relayAddresses, dhtEnabled: status.dhtEnabled, dhtPeers: status.dhtPeers)
     }
 }
