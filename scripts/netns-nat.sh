@@ -5,8 +5,9 @@
 #                                                                   ├─ public: bridge 172.31.100.1 (relay)
 #   bob   10.0.2.2 ── natB (10.0.2.1 | 172.31.100.3, masquerade) ──┘
 #
-# Each NAT forwards what its LAN starts and whatever belongs to it (conntrack), and nothing
-# else: the public side has no route to 10.0.0.0/8, so only the relay is reachable from both.
+# Each NAT forwards what its LAN starts and whatever belongs to it (conntrack), keeps the
+# source port where it can (Linux masquerade), and silently drops everything else: the public
+# side has no route to 10.0.0.0/8, so only the relay is reachable from both.
 # Names carry a suffix so that runs never collide.
 #
 #   scripts/netns-nat.sh up <suffix>     create (fails, and leaves nothing, if not allowed)
@@ -50,6 +51,10 @@ up() {
     ip netns exec "$nat" iptables -P FORWARD DROP
     ip netns exec "$nat" iptables -A FORWARD -i l$side$s -o w$side$s -j ACCEPT
     ip netns exec "$nat" iptables -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+    # Like most home routers: unsolicited packets from outside are dropped silently, not
+    # answered with a TCP reset (a reset would tear down a hole punch in progress).
+    ip netns exec "$nat" iptables -A INPUT -i w$side$s -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+    ip netns exec "$nat" iptables -A INPUT -i w$side$s -j DROP
     i=$((i + 1))
   done
 }

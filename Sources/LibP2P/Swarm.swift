@@ -81,6 +81,8 @@ public actor Swarm {
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            // Hole punching dials from the listening port.
+            .serverChannelOption(reusePortOption, value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -168,6 +170,15 @@ public actor Swarm {
     // MARK: Connections
 
     var connectionCount: Int { connections.values.reduce(0) { $0 + $1.count } + pendingHandshakes }
+
+    /// Runs the upgrade and then the connection on a socket we opened in an unusual way
+    /// (hole punching), as `role`.
+    func startUpgrade(
+        _ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, role: Upgrader.Role, expectedPeer: PeerID?,
+        upgraded: CheckedContinuation<PeerID, any Error>?
+    ) {
+        start(channel, role: role, expectedPeer: expectedPeer, upgraded: upgraded)
+    }
 
     private func start(
         _ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, role: Upgrader.Role, expectedPeer: PeerID?,

@@ -24,6 +24,7 @@ import Yams
 ///   relay_peers:          # relays to reserve a slot on (reachability behind NATs, offline store)
 ///     - peer_id: 12D3KooW...
 ///       multiaddr: /ip4/203.0.113.5/tcp/4001
+///   hole_punch_scope: public  # or private: DCUtR also offers and dials private addresses
 /// ```
 public enum ConfigFile {
     /// Applies the file at `configuration.configFile`, if it exists. Returns warnings.
@@ -73,6 +74,13 @@ public enum ConfigFile {
             case "p2p":
                 let section = try mapping(value, "p2p")
                 if let v = section["relay_peers"] { configuration.relayPeers = try relayPeers(v) }
+                if let v = section["hole_punch_scope"] {
+                    switch v as? String {
+                    case "public": configuration.holePunchPrivateAddresses = false
+                    case "private": configuration.holePunchPrivateAddresses = true
+                    default: throw bad("p2p.hole_punch_scope", "public or private")
+                    }
+                }
             default:
                 warnings.append("unknown setting '\(key)' in \(configuration.configFile)")
             }

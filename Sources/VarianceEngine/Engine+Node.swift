@@ -42,6 +42,13 @@ extension Engine {
             reachability.bootDelay = .zero
             reachability.serverCooldown = .seconds(60)
             autonat = AutoNATService(swarm: node, clientConfiguration: reachability)
+            var punching = HolePunchConfiguration()
+            if configuration.holePunchPrivateAddresses { punching.addressPolicy = .includingPrivate }
+            let holePunch = HolePunchService(swarm: node, configuration: punching, logger: logger) { [logger] peer, outcome in
+                logger.info("Hole punch", metadata: ["peer": "\(peer)", "outcome": "\(outcome)"])
+            }
+            await holePunch.serve()
+            self.holePunch = holePunch
             await startRelayKeepers(node)
             startUsernameRenewal()
             let events = node.events
@@ -59,6 +66,8 @@ extension Engine {
                         await self?.peerWentOffline(peer)
                     case .peerIdentified(let peer):
                         await self?.rememberAddresses(of: peer, node: node)
+                        // A peer that reached us through a relay: try for a direct connection.
+                        Task { await holePunch.upgradeIfRelayed(peer) }
                     default:
                         break
                     }

@@ -62,6 +62,8 @@ public actor Engine {
     var relayWakers: [PeerID: AsyncStream<Void>.Continuation] = [:]
     /// AutoNAT: asks our relays whether we can be reached directly.
     var autonat: AutoNATService?
+    /// DCUtR: upgrades relayed connections to direct ones where the NATs allow.
+    var holePunch: HolePunchService?
     private let eventContinuation: AsyncStream<EventRecord>.Continuation
 
     /// Events as they are persisted. Bounded: if nobody reads, the oldest pushed copies

@@ -16,6 +16,9 @@ public struct EngineConfiguration: Sendable {
     /// Relays to hold reservations on (`p2p.relay_peers`): full multiaddrs ending in
     /// `/p2p/<relay peer ID>`.
     public var relayPeers: [String] = []
+    /// Which addresses hole punching (DCUtR) offers and dials (`p2p.hole_punch_scope`):
+    /// `public` on the internet, `private` on LANs and test networks.
+    public var holePunchPrivateAddresses = false
     /// The largest RPC message accepted.
     public var maxMessageBytes = 16 << 20
     /// Events are kept at least this many days...

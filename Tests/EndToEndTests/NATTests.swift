@@ -24,8 +24,43 @@ struct NATTests {
                 #expect(toBob != nil)
                 // AutoNAT: the relay could not dial alice back through her NAT.
                 try alice.waitForNAT("private")
-                // DCUtR (hole punching) is not built yet: report what the connection is.
-                print("NATTests: alice ↔ bob connection kind: relayed (DCUtR not implemented)")
+            }
+        }
+    }
+
+    /// (b) DCUtR: the relayed connection between the two NATed engines is upgraded to a
+    /// direct one (both NATs here are Linux masquerade, which keeps ports and lets a TCP
+    /// simultaneous open through); the test reports which kind of connection they end with.
+    @Test func holePunchingGivesADirectConnection() async throws {
+        try await offThePool {
+            try NATWorld.run { world in
+                let (alice, bob) = try world.engines()
+                defer { alice.stop(); bob.stop() }
+                try world.introduce(alice, to: bob)
+                let bobPeer = try bob.call("node.status")["peerId"]?.stringValue ?? ""
+                func kinds() throws -> [String] {
+                    let peers = try alice.call("node.peers")["peers"]?.arrayValue ?? []
+                    let toBob = peers.first { $0["peerId"]?.stringValue == bobPeer }
+                    return (toBob?["addrs"]?.arrayValue ?? []).compactMap(\.stringValue)
+                        .map { $0.contains("/p2p-circuit") ? "relayed" : "direct" }
+                }
+                let deadline = Date().addingTimeInterval(45)
+                var seen = try kinds()
+                while !seen.contains("direct"), Date() < deadline {
+                    try? alice.waitUntil("a connectivity change", timeout: 1) { _ in false }
+                    seen = try kinds()
+                }
+                print("NATTests: alice ↔ bob connections after DCUtR: \(seen)")
+                if !seen.contains("direct") {
+                    for (name, peer) in [("alice", alice), ("bob", bob)] {
+                        let lines = peer.engine.standardError.split(separator: "\n").filter { $0.lowercased().contains("hole") || $0.contains("dcutr") }
+                        print("NATTests \(name):\n" + lines.suffix(20).joined(separator: "\n"))
+                    }
+                }
+                #expect(seen.contains("direct"))
+                // And messages still flow, now over the direct connection.
+                try alice.call("messages.send", ["conversation": .string(bob.did), "text": .string("direct now")])
+                try bob.waitUntil("the message") { $0.received(from: alice.did).contains("direct now") }
             }
         }
     }
@@ -72,11 +107,11 @@ struct NATWorld {
     /// alice and bob, each in its LAN, each reserving on the relay.
     func engines() throws -> (Peer, Peer) {
         let alice = try Peer.behindRelay(
-            name: "alice", root: root, relays: [relay], arguments: ["--listen", "/ip4/10.0.1.2/tcp/4002"],
-            namespace: "alice\(suffix)")
+            name: "alice", root: root, relays: [relay], arguments: ["--listen", "/ip4/10.0.1.2/tcp/4002", "--log-level", "info"],
+            namespace: "alice\(suffix)", p2pSettings: "  hole_punch_scope: private\n")
         let bob = try Peer.behindRelay(
-            name: "bob", root: root, relays: [relay], arguments: ["--listen", "/ip4/10.0.2.2/tcp/4002"],
-            namespace: "bob\(suffix)")
+            name: "bob", root: root, relays: [relay], arguments: ["--listen", "/ip4/10.0.2.2/tcp/4002", "--log-level", "info"],
+            namespace: "bob\(suffix)", p2pSettings: "  hole_punch_scope: private\n")
         try alice.createIdentity()
         try bob.createIdentity()
         try alice.waitForRelays(1)
