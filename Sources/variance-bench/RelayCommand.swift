@@ -33,17 +33,27 @@ struct RelayCommand: ParsableCommand {
     @Option(help: "The variance-relay binary (default: next to this executable).")
     var relay: String?
 
+    @Flag(help: "Only connect the clients, without reserving (to split connection and reservation memory).")
+    var connectOnly = false
+
+    @Flag(help: "Skip the in-process latency and throughput part.")
+    var loadOnly = false
+
     func run() throws {
-        let paths = try runBlocking(timeoutSeconds: 600, what: "paths") { try await RelayBench.paths(roundTrips: roundTrips, megabytes: megabytes) }
         print("Relay benchmark (loopback, \(ProcessInfo.processInfo.activeProcessorCount) cores)")
-        print("  64 B echo RTT      direct p50 \(fmt(paths.direct.p50)) µs  p99 \(fmt(paths.direct.p99)) µs")
-        print("                     relayed p50 \(fmt(paths.relayed.p50)) µs  p99 \(fmt(paths.relayed.p99)) µs")
-        print("                     ratio relayed/direct p50 \(fmt(paths.relayed.p50 / paths.direct.p50, 2))×  (target ≤ 2×)")
-        print("  throughput         direct \(fmt(paths.directMBps)) MB/s   relayed \(fmt(paths.relayedMBps)) MB/s per circuit")
+        if !loadOnly {
+            let paths = try runBlocking(timeoutSeconds: 600, what: "paths") {
+                try await RelayBench.paths(roundTrips: roundTrips, megabytes: megabytes)
+            }
+            print("  64 B echo RTT      direct p50 \(fmt(paths.direct.p50)) µs  p99 \(fmt(paths.direct.p99)) µs")
+            print("                     relayed p50 \(fmt(paths.relayed.p50)) µs  p99 \(fmt(paths.relayed.p99)) µs")
+            print("                     ratio relayed/direct p50 \(fmt(paths.relayed.p50 / paths.direct.p50, 2))×  (target ≤ 2×)")
+            print("  throughput         direct \(fmt(paths.directMBps)) MB/s   relayed \(fmt(paths.relayedMBps)) MB/s per circuit")
+        }
         let binary = relay ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("variance-relay").path
         let load = try runBlocking(timeoutSeconds: 900, what: "load") {
-            try await RelayBench.load(binary: binary, reservations: reservations, circuits: circuits)
+            try await RelayBench.load(binary: binary, reservations: reservations, circuits: connectOnly ? 0 : circuits, reserve: !connectOnly)
         }
         print("  variance-relay     RSS idle \(load.idleKB) KiB, with \(reservations) reservations \(load.reservedKB) KiB")
         print("                     memory per reservation \(fmt(Double(load.reservedKB - load.idleKB) * 1024 / Double(reservations) / 1000, 2)) KB (target ≤ 10 KB)")
@@ -139,7 +149,7 @@ enum RelayBench {
         return Double(megabytes) * 1_048_576 / 1e6 / (Double(nowNs() - start) / 1e9)
     }
 
-    static func load(binary: String, reservations: Int, circuits: Int) async throws -> Load {
+    static func load(binary: String, reservations: Int, circuits: Int, reserve: Bool) async throws -> Load {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("variance-bench-relay-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -183,7 +193,7 @@ enum RelayBench {
                     group.addTask {
                         await serveEcho(on: client)
                         await client.acceptRelayedConnections()
-                        _ = try await client.reserve(on: relayAddress)
+                        if reserve { _ = try await client.reserve(on: relayAddress) } else { _ = try await client.dial(relayAddress) }
                     }
                 }
                 try await group.waitForAll()
