@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "LibP2P",
             dependencies: [
-                "LibP2PCore", "LibP2PNoise", "LibP2PYamux", "LibP2PProtos", "LibP2PKad", "LibP2PRelay", "LibP2PNAT",
+                "LibP2PCore", "LibP2PNoise", "LibP2PYamux", "LibP2PProtos", "LibP2PKad", "LibP2PRelay", "LibP2PNAT", "LibP2PGossipSub",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -155,7 +155,7 @@ let package = Package(
         .executableTarget(
             name: "variance-bench",
             dependencies: [
-                "VarianceRPC", "LibP2P", "LibP2PCore", "LibP2PRelay", "VarianceOlm",
+                "VarianceRPC", "LibP2P", "LibP2PCore", "LibP2PRelay", "LibP2PGossipSub", "VarianceOlm",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -220,7 +220,7 @@ let package = Package(
         .testTarget(
             name: "LibP2PTests",
             dependencies: [
-                "LibP2P", "LibP2PCore", "LibP2PNoise", "LibP2PYamux", "LibP2PRelay",
+                "LibP2P", "LibP2PCore", "LibP2PNoise", "LibP2PYamux", "LibP2PRelay", "LibP2PGossipSub", "LibP2PProtos",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -11,6 +11,8 @@ Modes:
         peers            the peers we are connected to
   pyhost.py kad
       A KadDHT server peer driven by commands on stdin: see Tests/Interop/kad_peer.py.
+  pyhost.py gossip
+      A GossipSub peer driven by commands on stdin: see Tests/Interop/gossip_peer.py.
   pyhost.py dial <multiaddr> [--hold]
       Dials the Swift node and runs the checks (identify, 100 pings, 10 MB echo, 20
       concurrent echo streams, an unsupported protocol refused, the connection usable
@@ -429,6 +431,11 @@ def main(argv: list[str]) -> int:
         import kad_peer
 
         return kad_peer.main(argv[2:])
+    if len(argv) >= 2 and argv[1] == "gossip":
+        # A GossipSub peer (Tests/Interop/gossip_peer.py, PubSubInteropTests).
+        import gossip_peer
+
+        return gossip_peer.main(argv[2:])
     sys.stderr.write(__doc__ or "")
     return 2
 

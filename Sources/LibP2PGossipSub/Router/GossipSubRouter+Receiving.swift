@@ -69,6 +69,7 @@ extension GossipSubRouter {
         // Our own message coming back: seen now, never forwarded again.
         if message.authorBytes == localPeer.bytes { return }
         guard message.verify(policy: configuration.signaturePolicy) else {
+            invalidMessages += 1
             scores.rejectMessage(id, topic: topic, from: peer, now: now)
             return
         }
@@ -102,6 +103,7 @@ extension GossipSubRouter {
     ) {
         switch result {
         case .reject:
+            invalidMessages += 1
             scores.rejectMessage(id, topic: topic, from: peer, now: now)
         case .ignore:
             scores.ignoreMessage(id, from: peer, now: now)

@@ -80,6 +80,9 @@ public struct GossipSubRouter: Sendable {
     var actions: [GossipSubAction] = []
     /// RPCs dropped because a peer's queue was full (for diagnostics).
     public private(set) var droppedRPCs = 0
+    /// Received messages dropped because they failed the signature policy or the
+    /// validator rejected them (for diagnostics).
+    public internal(set) var invalidMessages = 0
 
     /// A router with no peers and no topics.
     ///
