@@ -75,7 +75,7 @@ extension Swarm {
     ) async throws -> [UInt8] {
         let clock = ContinuousClock()
         let start = clock.now
-        let stream = try await openStream(to: peer, protocols: [protocolID], timeout: timeout)
+        let stream = try await openStreamFast(to: peer, protocolID: protocolID, timeout: timeout)
         let remaining = timeout - (clock.now - start)
         do {
             return try await withDeadline(remaining, "a \(protocolID) request", expire: { await stream.reset() }) {
@@ -152,7 +152,7 @@ extension Swarm {
     ) async throws -> [[UInt8]] {
         let clock = ContinuousClock()
         let start = clock.now
-        let stream = try await openStream(to: peer, protocols: [protocolID], timeout: timeout)
+        let stream = try await openStreamFast(to: peer, protocolID: protocolID, timeout: timeout)
         let remaining = timeout - (clock.now - start)
         do {
             return try await withDeadline(remaining, "a \(protocolID) batch", expire: { await stream.reset() }) {

@@ -9,6 +9,15 @@ extension Swarm {
 
     /// Opens a stream, negotiating within `timeout` (and never longer than
     /// ``SwarmConfiguration/streamNegotiationTimeout``).
+    /// A stream for `protocolID` to a connected peer, opened optimistically (without waiting
+    /// for the negotiation's answer) when identify told us the peer speaks it.
+    func openStreamFast(to peer: PeerID, protocolID: String, timeout: Duration?) async throws -> LibP2PStream {
+        guard identified[peer]?.protocols.contains(protocolID) == true,
+            let list = connections[peer], let connection = list.first(where: { !$0.isRelayed }) ?? list.first
+        else { return try await openStream(to: peer, protocols: [protocolID], timeout: timeout) }
+        return try await connection.openStreamOptimistically(protocolID)
+    }
+
     func openStream(to peer: PeerID, protocols: [String], timeout: Duration?) async throws -> LibP2PStream {
         // A direct connection rather than a relayed one, when there are both.
         guard let list = connections[peer], let connection = list.first(where: { !$0.isRelayed }) ?? list.first else {

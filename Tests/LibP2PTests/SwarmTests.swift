@@ -170,3 +170,53 @@ import Testing
         await second.close()
     }
 }
+
+/// Optimistic ("lazy") multistream-select on streams to protocols identify announced.
+@Suite(.serialized, .timeLimit(.minutes(2))) struct OptimisticNegotiationTests {
+    static let echo = "/test/echo/1.0.0"
+
+    private func makeSwarm() -> Swarm {
+        var logger = Logger(label: "test")
+        logger.logLevel = .error
+        return Swarm(identity: Curve25519.Signing.PrivateKey(), logger: logger)
+    }
+
+    @Test func aRequestOnAnAnnouncedProtocolSkipsTheRoundTripAndWorks() async throws {
+        let listener = makeSwarm()
+        await listener.handleRequests(Self.echo, maxRequestBytes: 1024, maxResponseBytes: 1024) { _, request in request.reversed() }
+        let address = try await listener.listen(on: Multiaddr("/ip4/127.0.0.1/tcp/0")).appending(.p2p(listener.localPeer))
+        let dialer = makeSwarm()
+        let peer = try await dialer.dial(address)
+        for _ in 0..<200 where await dialer.info(of: peer) == nil { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(await dialer.info(of: peer)?.protocols.contains(Self.echo) == true)
+        for round in 0..<20 {
+            let response = try await dialer.request(peer, protocolID: Self.echo, [1, 2, UInt8(round)], maxResponseBytes: 1024)
+            #expect(response == [UInt8(round), 2, 1])
+        }
+        await dialer.close()
+        await listener.close()
+    }
+
+    @Test func aRefusedOptimisticOpenFailsClearlyAndTheConnectionLives() async throws {
+        let listener = makeSwarm()
+        let address = try await listener.listen(on: Multiaddr("/ip4/127.0.0.1/tcp/0")).appending(.p2p(listener.localPeer))
+        let dialer = makeSwarm()
+        let peer = try await dialer.dial(address)
+        for _ in 0..<200 where await dialer.info(of: peer) == nil { try await Task.sleep(for: .milliseconds(10)) }
+        // Identify claims a protocol the peer does not serve (a stale announcement).
+        await dialer.pretendAnnounced("/test/absent/1.0.0", by: peer)
+        await #expect(throws: LibP2PError.self) {
+            _ = try await dialer.request(peer, protocolID: "/test/absent/1.0.0", [1], maxResponseBytes: 16)
+        }
+        #expect(try await dialer.ping(peer).count == 1)
+        await dialer.close()
+        await listener.close()
+    }
+}
+
+extension Swarm {
+    /// Test hook: adds `protocolID` to what identify told us `peer` speaks.
+    func pretendAnnounced(_ protocolID: String, by peer: PeerID) {
+        identified[peer]?.protocols.append(protocolID)
+    }
+}

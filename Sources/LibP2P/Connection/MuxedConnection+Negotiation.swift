@@ -33,6 +33,36 @@ extension MuxedConnection {
         }
     }
 
+    /// Opens a stream for `protocolID`, which the peer is known to speak (identify said so),
+    /// without waiting for its answer: the proposal and the first bytes of the protocol
+    /// leave together, and the first read checks the answer (multistream-select's "lazy"
+    /// mode). Saves a round trip per stream; a refusal surfaces as
+    /// ``LibP2PError/protocolNotSupported(_:)`` from that read.
+    func openStreamOptimistically(_ protocolID: String) async throws -> LibP2PStream {
+        guard !closed else { throw LibP2PError.connectionClosed }
+        let id = try session.openStream()
+        streams[id] = StreamState()
+        var dialer = MultistreamDialer(protocols: [protocolID])
+        let proposal = dialer.start()
+        streams[id]!.pendingDialer = dialer
+        try await write(stream: id, proposal)
+        return LibP2PStream(protocolID: protocolID, remotePeer: remotePeer, connection: self, id: id)
+    }
+
+    /// The answer to an optimistic open: agreement (bytes after it stay for the protocol),
+    /// or the stream is reset and the read fails.
+    func finishOptimisticNegotiation(_ dialer: inout MultistreamDialer, on id: YamuxStreamID) async throws {
+        switch try await negotiate(&dialer, on: id) {
+        case .agreed:
+            return
+        case .refused(let error):
+            reset(stream: id)
+            throw LibP2PError.protocolNotSupported("\(dialer.protocols.joined(separator: ", ")): \(error)")
+        case .ended:
+            throw LibP2PError.protocolNotSupported("the peer closed the stream during negotiation")
+        }
+    }
+
     private func negotiateOutbound(_ id: YamuxStreamID, protocols: [String]) async throws -> LibP2PStream {
         var dialer = MultistreamDialer(protocols: protocols)
         try await write(stream: id, dialer.start())

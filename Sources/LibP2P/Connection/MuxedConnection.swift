@@ -47,6 +47,9 @@ actor MuxedConnection {
         var releasable: Bool { endSeen || detached }
         var readers: [CheckedContinuation<Void, Never>] = []
         var writers: [CheckedContinuation<Void, Never>] = []
+        /// An optimistic open's negotiation, finished by the first read (the listener's
+        /// answer comes before the protocol's bytes).
+        var pendingDialer: MultistreamDialer?
     }
 
     init(
@@ -197,6 +200,10 @@ actor MuxedConnection {
     }
 
     func read(stream id: YamuxStreamID, maxBytes: Int) async throws -> [UInt8]? {
+        if var dialer = streams[id]?.pendingDialer {
+            streams[id]!.pendingDialer = nil
+            try await finishOptimisticNegotiation(&dialer, on: id)
+        }
         while true {
             guard let available = streams[id]?.inbound.count else { throw LibP2PError.streamReset }
             if available > 0 {
