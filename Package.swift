@@ -99,6 +99,15 @@ let package = Package(
         ),
         .target(name: "VarianceProtos", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(
+            name: "VarianceOffline",
+            dependencies: [
+                "VarianceProtos",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        .target(
             name: "VarianceIdentity",
             dependencies: ["CSodium", "LibP2PCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
@@ -113,7 +122,7 @@ let package = Package(
             name: "VarianceEngine",
             dependencies: [
                 "VarianceIdentity", "VarianceStorage", "LibP2P", "LibP2PCore", "LibP2PKad", "LibP2PRelay", "LibP2PNAT", "VarianceMessaging",
-                "VarianceOlm",
+                "VarianceOlm", "VarianceOffline", "VarianceProtos",
                 "VarianceQR",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -138,7 +147,7 @@ let package = Package(
         .executableTarget(
             name: "variance-relay",
             dependencies: [
-                "LibP2P", "LibP2PCore", "LibP2PRelay", "LibP2PNAT", "VarianceEngine",
+                "LibP2P", "LibP2PCore", "LibP2PRelay", "LibP2PNAT", "VarianceEngine", "VarianceOffline",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -155,7 +164,7 @@ let package = Package(
         .executableTarget(
             name: "variance-bench",
             dependencies: [
-                "VarianceRPC", "LibP2P", "LibP2PCore", "LibP2PRelay", "LibP2PGossipSub", "VarianceOlm",
+                "VarianceRPC", "LibP2P", "LibP2PCore", "LibP2PRelay", "LibP2PGossipSub", "VarianceOlm", "VarianceOffline",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -174,6 +183,7 @@ let package = Package(
         .executableTarget(name: "fuzz-kad", dependencies: ["LibP2PKad"]),
         .executableTarget(name: "fuzz-relay", dependencies: ["LibP2PRelay"]),
         .executableTarget(name: "fuzz-nat", dependencies: ["LibP2PNAT"]),
+        .executableTarget(name: "fuzz-offline", dependencies: ["VarianceOffline"]),
         .executableTarget(name: "fuzz-mls", dependencies: ["VarianceMLS"]),
 
         // Tests.
@@ -193,6 +203,14 @@ let package = Package(
         .testTarget(
             name: "LibP2PRelayTests",
             dependencies: ["LibP2PRelay", "LibP2PCore", "LibP2PProtos", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .testTarget(
+            name: "VarianceOfflineTests",
+            dependencies: [
+                "VarianceOffline", "VarianceProtos",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(name: "LibP2PNATTests", dependencies: ["LibP2PNAT", "LibP2PCore", "LibP2PProtos"]),
         .testTarget(

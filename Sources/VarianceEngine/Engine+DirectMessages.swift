@@ -1,5 +1,6 @@
 import LibP2P
 import LibP2PCore
+import VarianceIdentity
 import VarianceMessaging
 import VarianceOlm
 import VarianceStorage
@@ -23,6 +24,7 @@ extension Engine {
             maxRequests: Self.maxEnvelopesPerStream, maxResponseBytes: 4096
         ) { [weak self] peer, requests in
             guard let self else { throw EngineError.internalError("the engine is gone") }
+            await self.awaitInitialFetch()
             return try await self.receiveEnvelopes(requests, from: peer, node: node)
         }
     }
@@ -30,7 +32,11 @@ extension Engine {
     /// Handles a batch of envelopes from `peer` and returns one encoded Ack per envelope.
     /// The Olm state is persisted once for the batch and the texts are stored in one
     /// transaction, all before any Ack is returned.
-    func receiveEnvelopes(_ requests: [[UInt8]], from peer: PeerID, node: Swarm) async throws -> [[UInt8]] {
+    ///
+    /// With `peer` nil the envelopes came from a relay's offline store: the sender must be
+    /// known already (its record is not fetched; the Olm session authenticates it), and a
+    /// failure to store throws, so that the relay keeps the batch.
+    func receiveEnvelopes(_ requests: [[UInt8]], from peer: PeerID?, node: Swarm) async throws -> [[UInt8]] {
         let identity = try readyIdentity()
         var acks: [Ack] = []
         var decrypted: [(message: DirectMessage, record: IdentityRecord, ack: Int)] = []
@@ -62,10 +68,10 @@ extension Engine {
                 continue
             }
             var record = try knownRecord(envelope.senderDID)
-            if record == nil || record?.curve25519Key != envelope.senderKey {
+            if let peer, record == nil || record?.curve25519Key != envelope.senderKey {
                 record = try? await fetchRecord(envelope.senderDID, from: peer, node: node).record
             }
-            guard let record, record.peerIDs.contains(peer) else {
+            guard let record, peer.map(record.peerIDs.contains) ?? true else {
                 acks.append(refuse(.unknownSender))
                 continue
             }
@@ -106,6 +112,7 @@ extension Engine {
                 // Not stored: refuse what decrypted, so the sender sends it again (newly
                 // encrypted; the message ids make the repeat harmless).
                 logger.error("Received messages could not be stored", metadata: ["error": "\(Self.reason(error))"])
+                if peer == nil { throw error }
                 for entry in decrypted { acks[entry.ack].refusal = .decryptFailed }
             }
         }
@@ -136,6 +143,13 @@ extension Engine {
         }
         if !pending.isEmpty { try readyStore().setValues(pending) }
         for (message, record) in others { try apply(message, from: record) }
+        // A text or a receipt from them: they have read what waited at their relay.
+        for (message, record) in messages {
+            switch message.content {
+            case .text, .deliveryReceipt, .readReceipt: leftWithRelay[record.did] = nil
+            default: break
+            }
+        }
     }
 
     /// Acts on one decrypted message from a verified sender.
@@ -259,16 +273,18 @@ extension Engine {
         return (sent.id, sent.status)
     }
 
-    /// Encrypts and sends one message to `did`'s peer, dialing it if needed.
+    /// Encrypts and sends one ephemeral message (typing, presence) to `did`'s peer, dialing
+    /// it if needed; never left with a relay (it would be stale when fetched).
     func deliver(_ message: DirectMessage, to did: String) async throws(EngineError) {
-        _ = try await deliver([message], to: did)
+        _ = try await deliver([message], to: did, leaveWithRelay: false)
     }
 
     /// Encrypts `messages` in order and sends them on one stream to `did`'s peer, dialing it
-    /// if needed. The Olm state is persisted before anything is sent.
+    /// if needed; when no peer of theirs can be reached, leaves them with one of their relays
+    /// (if `leaveWithRelay`). The Olm state is persisted before anything is sent.
     /// - Returns: how many, from the first, the peer accepted (at least one).
     /// - Throws: `unreachable` when none was accepted.
-    func deliver(_ messages: [DirectMessage], to did: String) async throws(EngineError) -> Int {
+    func deliver(_ messages: [DirectMessage], to did: String, leaveWithRelay: Bool = true) async throws(EngineError) -> Int {
         guard !messages.isEmpty else { return 0 }
         let identity = try readyIdentity()
         // One delivery to a person at a time: envelopes then arrive in the order they were
@@ -276,31 +292,19 @@ extension Engine {
         await lockSending(to: did)
         defer { unlockSending(to: did) }
         guard let node = await startNode() else { throw EngineError.unreachable("the node is not running") }
-        guard let record = try knownRecord(did), let peer = await reachablePeer(of: record, node: node) else {
-            throw EngineError.unreachable("No known, reachable peer for \(did).")
+        guard let record = try knownRecord(did) else { throw EngineError.unreachable("No known peer for \(did).") }
+        // Behind messages waiting at their relay, new ones wait there too.
+        let stillAway = leaveWithRelay && (leftWithRelay[did].map { clock() - $0 < Self.relayStickinessMillis } ?? false)
+        guard !stillAway, let peer = await reachablePeer(of: record, node: node) else {
+            guard leaveWithRelay else { throw EngineError.unreachable("No reachable peer for \(did).") }
+            // Offline, or unreachable: leave the messages with one of their relays.
+            return try await depositOffline(messages, to: record, identity: identity, node: node)
         }
         var oneTimeKey: SignedOlmKey?
         if try messagingState().book.sessionCount(with: did) == 0 {
             oneTimeKey = try await fetchRecord(did, from: peer, node: node, wantOneTimeKey: true).oneTimeKey
         }
-        // No suspension between reading the book and persisting the new one.
-        let state = try messagingState()
-        let current = try knownRecord(did) ?? record
-        var rng = SystemRandomNumberGenerator()
-        var book = state.book
-        var envelopes: [Envelope] = []
-        do {
-            for message in messages {
-                let encryption = try book.encrypt(
-                    message, to: current, account: state.account, ourDID: identity.did, oneTimeKey: oneTimeKey, using: &rng)
-                book = encryption.book
-                envelopes.append(encryption.envelope)
-            }
-        } catch {
-            throw EngineError.crypto("The message cannot be encrypted: \(error)")
-        }
-        messaging?.book = book
-        try persistMessaging(account: false)
+        let envelopes = try encrypt(messages, to: try knownRecord(did) ?? record, identity: identity, oneTimeKey: oneTimeKey)
         let responses: [[UInt8]]
         do {
             let requests = try envelopes.map { envelope throws(MessagingError) in try DirectMessageCodec.encode(envelope) }
@@ -324,6 +328,31 @@ extension Engine {
             throw EngineError.unreachable("The peer refused the message (\(refusal.map { "\($0)" } ?? "no answer")).")
         }
         return accepted
+    }
+
+    /// Encrypts `messages` in order for `record`'s DID and persists the advanced sessions
+    /// before anything is sent.
+    func encrypt(
+        _ messages: [DirectMessage], to record: IdentityRecord, identity: Identity, oneTimeKey: SignedOlmKey?
+    ) throws(EngineError) -> [Envelope] {
+        // No suspension between reading the book and persisting the new one.
+        let state = try messagingState()
+        var rng = SystemRandomNumberGenerator()
+        var book = state.book
+        var envelopes: [Envelope] = []
+        do {
+            for message in messages {
+                let encryption = try book.encrypt(
+                    message, to: record, account: state.account, ourDID: identity.did, oneTimeKey: oneTimeKey, using: &rng)
+                book = encryption.book
+                envelopes.append(encryption.envelope)
+            }
+        } catch {
+            throw EngineError.crypto("The message cannot be encrypted: \(error)")
+        }
+        messaging?.book = book
+        try persistMessaging(account: false)
+        return envelopes
     }
 
     /// Waits until no other delivery to `did` is running, then holds it.

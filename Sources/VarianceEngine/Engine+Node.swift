@@ -35,7 +35,13 @@ extension Engine {
             let dht = Kademlia(swarm: node, configuration: Self.dhtConfiguration(), logger: logger)
             self.dht = dht
             await dht.start()
-            Task { await self.reconnectContacts(node) }
+            // What relays kept for us comes first, so it lands before anything newer.
+            let fetch = Task { await self.fetchOfflineMail(node: node) }
+            initialFetch = fetch
+            Task {
+                await fetch.value
+                await self.reconnectContacts(node)
+            }
             var reachability = AutoNATClientConfiguration()
             // Only our configured relays are asked, and we trust them: one answer decides.
             reachability.confirmations = 1

@@ -60,8 +60,10 @@ extension Engine {
             var wait = Self.relayKeepAlive
             let now = Int64(Date().timeIntervalSince1970)
             if expires - now > Self.relayRefreshMargin, await node.isConnected(to: relay) {
-                // Held: a ping keeps the connection (and so the reservation) from going idle.
+                // Held: a ping keeps the connection (and so the reservation) from going idle;
+                // and whatever was left for us there meanwhile comes in.
                 _ = try? await node.ping(relay)
+                await fetchOfflineMail(from: address, node: node)
                 if ContinuousClock.now - lastProbe > Self.reachabilityRefresh {
                     await probeReachability(via: relay, node: node)
                     lastProbe = ContinuousClock.now
@@ -73,6 +75,7 @@ extension Engine {
                     expires = Int64(reservation.expires)
                     logger.info("Relay reservation held", metadata: ["relay": "\(relay)", "expires": "\(reservation.expires)"])
                     await reservationChanged(relay: relay)
+                    await fetchOfflineMail(from: address, node: node)
                     await probeReachability(via: relay, node: node)
                     lastProbe = ContinuousClock.now
                 } catch {

@@ -62,6 +62,14 @@ public actor Engine {
     var relayWakers: [PeerID: AsyncStream<Void>.Continuation] = [:]
     /// AutoNAT: asks our relays whether we can be reached directly.
     var autonat: AutoNATService?
+    /// People we left messages with a relay for: later messages follow the same way until
+    /// they show they have read their mailbox (a receipt or a text from them), or for at
+    /// most ``Engine/relayStickiness``, so that nothing overtakes what waits at the relay.
+    /// Values: when we last left something (engine clock, ms).
+    var leftWithRelay: [String: Int64] = [:]
+    /// Done once our mailboxes at the relays were read after start; direct envelopes wait
+    /// for it (bounded), so that older messages kept at a relay are decrypted first.
+    var initialFetch: Task<Void, Never>?
     /// DCUtR: upgrades relayed connections to direct ones where the NATs allow.
     var holePunch: HolePunchService?
     private let eventContinuation: AsyncStream<EventRecord>.Continuation

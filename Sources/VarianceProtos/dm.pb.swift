@@ -370,6 +370,30 @@ public nonisolated struct Variance_Dm_V1_Ack: Sendable {
   public init() {}
 }
 
+/// What a sender leaves with a relay's offline store (`/variance/offline/1.0.0`): the
+/// envelope and the sender's own signed identity record, so that a recipient who has never
+/// heard of the sender can verify who wrote (the record is signed by the sender's DID key
+/// and binds it to the Olm identity key the envelope names).
+public nonisolated struct Variance_Dm_V1_OfflineItem: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// an encoded Envelope
+  public var envelope: Data = Data()
+
+  /// an encoded IdentityRecord of the sender
+  public var senderRecord: Data = Data()
+
+  /// Where the sender's node can be reached (multiaddrs ending in /p2p/<one of the record's
+  /// peer IDs>), so that the recipient's receipts and replies find it.
+  public var senderAddresses: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "variance.dm.v1"
@@ -830,4 +854,44 @@ nonisolated extension Variance_Dm_V1_Ack: SwiftProtobuf.Message, SwiftProtobuf._
 
 nonisolated extension Variance_Dm_V1_Ack.Error: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ERROR_NONE\0\u{1}ERROR_MALFORMED\0\u{1}ERROR_UNSUPPORTED_VERSION\0\u{1}ERROR_UNKNOWN_SENDER\0\u{1}ERROR_DECRYPT_FAILED\0\u{1}ERROR_TOO_LARGE\0\u{1}ERROR_RATE_LIMITED\0\u{1}ERROR_WRONG_RECIPIENT\0")
+}
+
+nonisolated extension Variance_Dm_V1_OfflineItem: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".OfflineItem"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}envelope\0\u{3}sender_record\0\u{3}sender_addresses\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.envelope) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.senderRecord) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.senderAddresses) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.envelope.isEmpty {
+      try visitor.visitSingularBytesField(value: self.envelope, fieldNumber: 1)
+    }
+    if !self.senderRecord.isEmpty {
+      try visitor.visitSingularBytesField(value: self.senderRecord, fieldNumber: 2)
+    }
+    if !self.senderAddresses.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.senderAddresses, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Variance_Dm_V1_OfflineItem, rhs: Variance_Dm_V1_OfflineItem) -> Bool {
+    if lhs.envelope != rhs.envelope {return false}
+    if lhs.senderRecord != rhs.senderRecord {return false}
+    if lhs.senderAddresses != rhs.senderAddresses {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
 }

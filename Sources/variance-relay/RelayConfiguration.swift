@@ -1,5 +1,6 @@
 import LibP2PNAT
 import LibP2PRelay
+import VarianceOffline
 import Yams
 
 /// What `relay.yaml` may say. Every key is optional; the command line's `--port` decides the
@@ -19,6 +20,11 @@ import Yams
 ///   pending_handshakes: 256
 /// autonat:
 ///   dial_scope: public   # or private (LANs, test networks) or loopback (one machine)
+/// offline:
+///   envelopes_per_recipient: 10000
+///   bytes_per_recipient: 67108864
+///   total_bytes: 1073741824
+///   max_age_days: 30
 /// ```
 struct RelayConfiguration {
     var listen: [String] = []
@@ -30,6 +36,8 @@ struct RelayConfiguration {
     /// Which requesters' addresses AutoNAT dials back: `public` (the internet), `private`
     /// (also RFC 1918 and CGNAT space: LANs, test networks) or `loopback` (one host).
     var autonatScope = NATAddressPolicy.publicOnly
+    /// The offline store's quotas.
+    var offlineLimits = OfflineLimits()
 
     struct Invalid: Error, CustomStringConvertible {
         var description: String
@@ -57,6 +65,23 @@ struct RelayConfiguration {
                     case "loopback": configuration.autonatScope = .includingLoopback
                     default: throw Invalid(description: "autonat.dial_scope must be public, private or loopback")
                     }
+                }
+            case "offline":
+                guard let section = value as? [String: Any] else { throw Invalid(description: "offline must be a mapping") }
+                for (key, value) in section {
+                    guard let number = value as? Int, number > 0 else {
+                        throw Invalid(description: "offline.\(key) must be a positive whole number")
+                    }
+                    switch key {
+                    case "envelopes_per_recipient": configuration.offlineLimits.maxEnvelopesPerRecipient = number
+                    case "bytes_per_recipient": configuration.offlineLimits.maxBytesPerRecipient = number
+                    case "total_bytes": configuration.offlineLimits.maxTotalBytes = number
+                    case "max_age_days": configuration.offlineLimits.maxAgeSeconds = Int64(min(number, 30)) * 86_400
+                    default: throw Invalid(description: "unknown setting 'offline.\(key)'")
+                    }
+                }
+                guard configuration.offlineLimits.isConsistent else {
+                    throw Invalid(description: "the offline limits contradict each other (a recipient's quota above the total?)")
                 }
             case "limits":
                 guard let limits = value as? [String: Any] else { throw Invalid(description: "limits must be a mapping") }

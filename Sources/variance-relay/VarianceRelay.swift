@@ -4,12 +4,14 @@ import LibP2P
 import LibP2PCore
 import LibP2PNAT
 import LibP2PRelay
+import VarianceOffline
 import Logging
 import VarianceEngine
 
 /// variance-relay: a public helper for Variance engines behind NATs. It serves Circuit
 /// Relay v2 (hop), AutoNAT v1 (engines learn whether they are reachable), the Kademlia DHT
-/// in server mode (so engines can bootstrap from it), and
+/// in server mode (so engines can bootstrap from it), the offline store (`/variance/offline/
+/// 1.0.0`: encrypted envelopes kept for engines that are away), and
 /// keeps running until SIGINT or SIGTERM. See docs/NAT-TRAVERSAL.md.
 @main
 struct VarianceRelay: AsyncParsableCommand {
@@ -57,6 +59,13 @@ struct VarianceRelay: AsyncParsableCommand {
         }
         let announce = try settings.announce.map { try Multiaddr($0) }
         _ = await RelayService.start(on: swarm, limits: settings.limits, announce: announce.isEmpty ? nil : announce)
+        let mailboxes: OfflineStore
+        do {
+            mailboxes = try await OfflineMailboxes.start(
+                on: swarm, directory: dataDirectory, limits: settings.offlineLimits, logger: logger)
+        } catch {
+            throw ValidationError("cannot open the offline store in \(dataDirectory): \(error)")
+        }
         var autonat = AutoNATServerConfiguration()
         autonat.addressPolicy = settings.autonatScope
         await AutoNATService(swarm: swarm, serverConfiguration: autonat).serve()
@@ -72,6 +81,7 @@ struct VarianceRelay: AsyncParsableCommand {
         logger.info("Shutting down")
         await dht.shutdown()
         await swarm.close()
+        try? mailboxes.close()
     }
 
     /// Returns on SIGINT or SIGTERM.

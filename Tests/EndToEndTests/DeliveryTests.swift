@@ -152,7 +152,7 @@ final class Peer: @unchecked Sendable {
         while !condition(self) {
             let left = deadline.timeIntervalSinceNow
             guard left > 0, let frame = engine.next(timeout: left) else {
-                throw DeliveryTestError(description: "\(name): no \(what) within \(Int(timeout)) s; stderr: \(engine.standardError.suffix(2000))")
+                throw DeliveryTestError(description: "\(name): no \(what) within \(Int(timeout)) s; stderr: \(engine.standardError.suffix(6000))")
             }
             if let id = frame.json["id"]?.intValue {
                 replies[id] = frame.json

@@ -116,6 +116,41 @@ import VarianceRPC
             #expect(bob.received(from: alice.did) == texts)
         }
     }
+
+    /// Offline delivery through the relay's store: alice adds bob, bob goes away before a
+    /// single message (so the first one is a pre-key message on his record's fallback key),
+    /// alice writes 30 messages, which she leaves with bob's relay (`sent`); when bob comes
+    /// back he fetches them, once each and in order, and alice hears they were delivered.
+    @Test func messagesLeftWithTheRelayReachTheirRecipientWhenHeReturns() async throws {
+        try await offThePool {
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("variance-offline-\(UUID().uuidString)")
+            let relay = try RelayProcess(directory: root.appendingPathComponent("relay"), port: try freePort())
+            defer { relay.stop() }
+            var bob = try Peer.behindRelay(name: "bob", root: root, relays: [relay])
+            let alice = try Peer(
+                name: "alice", directory: root.appendingPathComponent("alice"),
+                arguments: ["--listen", "/ip4/127.0.0.1/tcp/0"])
+            defer { alice.stop(); bob.stop() }
+            try alice.createIdentity()
+            try bob.createIdentity()
+            try bob.waitForRelays(1)
+            let link = try #require(try bob.call("contacts.invite")["link"]?.stringValue)
+            try alice.call("contacts.add", ["invite": .string(link)])
+            bob.stop()
+
+            let texts = (0..<30).map { "while you were away \($0)" }
+            let ids = alice.pipelineSends(to: bob.did, texts: texts)
+            try alice.waitForReplies(ids)
+            // Left with the relay: each is `sent` with nobody online to acknowledge it.
+            try alice.waitUntil("30 sent statuses", timeout: 120) { $0.statuses(of: "sent").count >= 30 }
+            #expect(alice.statuses(of: "delivered").isEmpty)
+
+            bob = try bob.restart(expectingExit: false)
+            try bob.waitUntil("30 messages from the relay", timeout: 120) { $0.received(from: alice.did).count >= 30 }
+            #expect(bob.received(from: alice.did) == texts)
+            try alice.waitUntil("delivered statuses", timeout: 120) { Set($0.statuses(of: "delivered")).count >= 30 }
+        }
+    }
 }
 
 extension Peer {
