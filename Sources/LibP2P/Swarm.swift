@@ -34,6 +34,8 @@ public actor Swarm {
     var pushTask: Task<Void, Never>?
     /// Reservations we hold on relays, by relay.
     var relayReservations: [PeerID: RelayReservation] = [:]
+    /// Closes idle connections (see ``SwarmConfiguration/idleTimeout``).
+    var idleSweeper: Task<Void, Never>?
     /// Connection events. Bounded: the oldest are dropped if nobody reads.
     public nonisolated let events: AsyncStream<SwarmEvent>
     private(set) var closed = false
@@ -253,7 +255,6 @@ public actor Swarm {
             // transport, which also ends the read loop below if the peer stays silent.
             close()
         }
-        let idleness = Task(executorPreference: executor) { await connection.closeWhenIdle() }
         await connection.receive(plaintext: result.muxerBytes)
         do {
             while let chunk = try await reader.next() {
@@ -263,7 +264,6 @@ public actor Swarm {
         } catch {
             logger.debug("Connection read failed", metadata: ["peer": "\(result.remotePeer)", "error": "\(error)"])
         }
-        idleness.cancel()
         await connection.socketEnded()
         await writerTask.value
         await self.unregister(connection)
@@ -277,6 +277,7 @@ public actor Swarm {
         guard !closed, (connections[peer]?.count ?? 0) < configuration.maxConnectionsPerPeer else { return false }
         let first = connections[peer]?.isEmpty ?? true
         connections[peer, default: []].append(connection)
+        startIdleSweeper()
         if first { eventContinuation.yield(.peerConnected(peer)) }
         return true
     }
@@ -320,6 +321,7 @@ public actor Swarm {
     /// Closes every listener and connection.
     public func close() async {
         closed = true
+        idleSweeper?.cancel()
         for listener in listeners { try? await listener.channel.close() }
         listeners = []
         for list in connections.values { for connection in list { await connection.close() } }
