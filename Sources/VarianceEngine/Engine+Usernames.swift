@@ -98,7 +98,7 @@ extension Engine {
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(5)
         while await dht.routingTableCount == 0, await !node.peers.isEmpty, clock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(50))
+            try? await Task.sleep(for: .milliseconds(5))
         }
     }
 
@@ -112,7 +112,16 @@ extension Engine {
             let addresses = (try? await dht.findPeer(peer)) ?? []
             for address in addresses {
                 guard let full = Self.dialable(address, of: peer)?.description else { continue }
-                if let contact = try? await addContact(did: resolved.did, multiaddr: full, nickname: nickname) {
+                if var contact = try? await addContact(did: resolved.did, multiaddr: full, nickname: nickname) {
+                    // The name we found them by (verified: the claim is signed by their DID)
+                    // is how `@name` finds them, whatever their record calls them.
+                    if contact.username != resolved.name, let store = try? readyStore(),
+                        var stored = try? store.contact(did: resolved.did)
+                    {
+                        stored.username = resolved.name
+                        try? store.upsertContact(stored)
+                        contact.username = resolved.name
+                    }
                     return contact
                 }
             }

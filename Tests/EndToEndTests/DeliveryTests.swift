@@ -289,4 +289,38 @@ func freePort() throws -> UInt16 {
             try alice.waitUntil("the message") { $0.received(from: bob.did) == ["found you by name"] }
         }
     }
+
+    /// Twelve engines in a chain (each connected to the two before it); the first registers
+    /// a name; a thirteenth joins later, connected to the last one only, and resolves the name
+    /// through the DHT without ever having been connected to its holder; then writes to it.
+    @Test func aNameResolvesAcrossTwelveEnginesWithoutADirectConnection() async throws {
+        try await offThePool {
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("variance-twelve-\(UUID().uuidString)")
+            let listen = ["--listen", "/ip4/127.0.0.1/tcp/0"]
+            var chain: [Peer] = []
+            defer { chain.forEach { $0.stop() } }
+            for index in 0..<12 {
+                let peer = try Peer(name: "e\(index)", directory: root.appendingPathComponent("e\(index)"), arguments: listen)
+                chain.append(peer)
+                try peer.createIdentity()
+                for back in [1, 2] where index - back >= 0 {
+                    try peer.call("node.connect", ["multiaddr": .string(chain[index - back].address)])
+                }
+            }
+            try chain[0].call("username.register", ["name": "faraway"])
+            let holderPeer = try chain[0].call("node.status")["peerId"]?.stringValue ?? ""
+
+            let late = try Peer(name: "late", directory: root.appendingPathComponent("late"), arguments: listen)
+            defer { late.stop() }
+            try late.createIdentity()
+            try late.call("node.connect", ["multiaddr": .string(chain[11].address)])
+            let before = (try late.call("node.peers")["peers"]?.arrayValue ?? []).compactMap { $0["peerId"]?.stringValue }
+            #expect(!before.contains(holderPeer))
+            let resolved = try late.call("username.resolve", ["name": "faraway"])
+            #expect(resolved["did"]?.stringValue == chain[0].did)
+            try late.call("contacts.add", ["username": "faraway"])
+            try late.call("messages.send", ["conversation": "@faraway", "text": "found you through eleven others"])
+            try chain[0].waitUntil("the message") { $0.received(from: late.did) == ["found you through eleven others"] }
+        }
+    }
 }
