@@ -24,6 +24,14 @@ extension Engine {
         }
         guard did != identity.did else { throw EngineError.invalid(field: "did", reason: "is our own DID") }
         var record = try knownRecord(did)
+        if multiaddr == nil, record == nil {
+            // No address and never met: the DHT's directory of identity records.
+            record = await recordFromDirectory(did)
+            if let found = record {
+                let addresses = await findAddresses(of: found)
+                if !addresses.isEmpty { try storeAddresses(addresses, of: did) }
+            }
+        }
         if let multiaddr {
             let peer = try await connect(to: multiaddr)
             guard let node = await startNode() else { throw EngineError.internalError("the node did not start") }

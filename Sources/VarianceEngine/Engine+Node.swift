@@ -72,6 +72,7 @@ extension Engine {
                         await self?.peerWentOffline(peer)
                     case .peerIdentified(let peer):
                         await self?.rememberAddresses(of: peer, node: node)
+                        await self?.publishRecordOnce(dht: dht)
                         // A peer that reached us through a relay: try for a direct connection.
                         Task { await holePunch.upgradeIfRelayed(peer) }
                     default:

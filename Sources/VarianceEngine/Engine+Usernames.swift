@@ -25,7 +25,7 @@ extension Engine {
     public static func dhtConfiguration() -> KademliaConfiguration {
         var configuration = KademliaConfiguration()
         configuration.validator = NamespacedRecordValidator([
-            "pk": PublicKeyRecordValidator(), "variance": UsernameRecordValidator(),
+            "pk": PublicKeyRecordValidator(), "variance": VarianceRecordValidator(),
         ])
         return configuration
     }
@@ -137,12 +137,14 @@ extension Engine {
         _ = try? await registerUsername(name)
     }
 
-    /// Renews our claim at start, then every 12 hours, until the engine closes.
+    /// Renews our claim and republishes our identity record at start, then every 12 hours,
+    /// until the engine closes.
     func startUsernameRenewal() {
         usernameRenewal?.cancel()
         usernameRenewal = Task { [weak self] in
             while !Task.isCancelled {
                 await self?.renewUsername()
+                await self?.publishRecord()
                 try? await Task.sleep(for: .seconds(12 * 3600))
             }
         }

@@ -37,6 +37,9 @@ public actor Engine {
     var dht: Kademlia?
     /// Renews our username claim while the engine runs.
     var usernameRenewal: Task<Void, Never>?
+    /// Whether our identity record went into the DHT since start (it goes once the routing
+    /// table first holds a peer, then with every renewal).
+    var recordPublished = false
     /// Username claims resolved lately, with when (Unix milliseconds).
     var usernameCache: [String: (claim: UsernameClaim, fetchedAt: Int64)] = [:]
     /// The Olm account, session book and known records, loaded on first use.

@@ -323,4 +323,31 @@ func freePort() throws -> UInt16 {
             try chain[0].waitUntil("the message") { $0.received(from: late.did) == ["found you through eleven others"] }
         }
     }
+
+    /// Identity records in the DHT: alice and bob know only carol; bob adds alice by her DID
+    /// alone (no address, never met): her record and addresses come from the DHT.
+    @Test func aContactAddedByDIDAloneIsFoundThroughTheDHT() async throws {
+        try await offThePool {
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("variance-directory-\(UUID().uuidString)")
+            let listen = ["--listen", "/ip4/127.0.0.1/tcp/0"]
+            let carol = try Peer(name: "carol", directory: root.appendingPathComponent("carol"), arguments: listen)
+            let alice = try Peer(name: "alice", directory: root.appendingPathComponent("alice"), arguments: listen)
+            let bob = try Peer(name: "bob", directory: root.appendingPathComponent("bob"), arguments: listen)
+            defer { carol.stop(); alice.stop(); bob.stop() }
+            for peer in [carol, alice, bob] { try peer.createIdentity() }
+            try alice.call("node.connect", ["multiaddr": .string(carol.address)])
+            try bob.call("node.connect", ["multiaddr": .string(carol.address)])
+            // alice's record reaches the DHT once her routing table holds carol; bob retries
+            // until it is there (bounded).
+            var added: JSON?
+            for _ in 0..<50 {
+                added = try? bob.call("contacts.add", ["did": .string(alice.did)])
+                if added?["contact"]?["peerIds"]?.arrayValue?.isEmpty == false { break }
+                try? bob.waitUntil("a moment", timeout: 0.2) { _ in false }
+            }
+            #expect(added?["contact"]?["peerIds"]?.arrayValue?.isEmpty == false)
+            try bob.call("messages.send", ["conversation": .string(alice.did), "text": "found by DID"])
+            try alice.waitUntil("the message") { $0.received(from: bob.did) == ["found by DID"] }
+        }
+    }
 }
