@@ -241,7 +241,7 @@ public actor Swarm {
         reader.removeBudget()
         let connection = MuxedConnection(
             remotePeer: result.remotePeer, remoteAddress: remoteAddress, isDialer: role == .dialer,
-            transport: result.transport, swarm: self, configuration: configuration, logger: logger)
+            transport: result.transport, swarm: self, configuration: configuration, logger: logger, executor: executor)
         guard await self.register(connection) else {
             upgraded?.resume(throwing: LibP2PError.limitReached("connections to \(result.remotePeer)"))
             close()

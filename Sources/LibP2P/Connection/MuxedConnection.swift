@@ -52,10 +52,16 @@ actor MuxedConnection {
         var pendingDialer: MultistreamDialer?
     }
 
+    /// The executor this connection's tasks prefer (its socket's event loop, or for a
+    /// relayed connection the one of the connection it runs over): work on one connection
+    /// then stays on one thread.
+    nonisolated let executor: (any TaskExecutor)?
+
     init(
         remotePeer: PeerID, remoteAddress: Multiaddr?, isDialer: Bool, transport: NoiseTransport, swarm: Swarm,
-        configuration: SwarmConfiguration, logger: Logger
+        configuration: SwarmConfiguration, logger: Logger, executor: (any TaskExecutor)? = nil
     ) {
+        self.executor = executor
         self.remotePeer = remotePeer
         self.remoteAddress = remoteAddress
         self.isDialer = isDialer

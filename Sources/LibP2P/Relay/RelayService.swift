@@ -149,10 +149,15 @@ public actor RelayService {
             await a.reset()
             await b.reset()
         }
+        // Each direction on the executor of the connection it reads from.
         let pumps = Task {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await pump(from: a, to: b, meter: meter, resetBoth: resetBoth) }
-                group.addTask { await pump(from: b, to: a, meter: meter, resetBoth: resetBoth) }
+                group.addTask(executorPreference: a.connection.executor) {
+                    await pump(from: a, to: b, meter: meter, resetBoth: resetBoth)
+                }
+                group.addTask(executorPreference: b.connection.executor) {
+                    await pump(from: b, to: a, meter: meter, resetBoth: resetBoth)
+                }
             }
         }
         let timer = Task {

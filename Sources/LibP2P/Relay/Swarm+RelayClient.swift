@@ -149,12 +149,15 @@ extension Swarm {
             throw LibP2PError.limitReached("\(configuration.maxConnections) connections")
         }
         pendingHandshakes += 1
+        // On the executor of the connection underneath: one thread for both.
+        let executor = stream.connection.executor
+        let budget = configuration.maxBytesBeforeAuthentication
         return try await withCheckedThrowingContinuation { continuation in
-            Task {
+            Task(executorPreference: executor) {
                 await self.runConnection(
-                    reader: ByteReader(stream, budget: configuration.maxBytesBeforeAuthentication),
+                    reader: ByteReader(stream, budget: budget),
                     writer: ByteWriter(stream), remoteAddress: remoteAddress, role: role, expectedPeer: expectedPeer,
-                    upgraded: continuation, executor: nil, close: { Task { await stream.reset() } })
+                    upgraded: continuation, executor: executor, close: { Task { await stream.reset() } })
             }
         }
     }
