@@ -184,6 +184,7 @@ let package = Package(
         .executableTarget(name: "fuzz-relay", dependencies: ["LibP2PRelay"]),
         .executableTarget(name: "fuzz-nat", dependencies: ["LibP2PNAT"]),
         .executableTarget(name: "fuzz-offline", dependencies: ["VarianceOffline"]),
+        .executableTarget(name: "fuzz-records", dependencies: ["VarianceMessaging"]),
         .executableTarget(name: "fuzz-mls", dependencies: ["VarianceMLS"]),
 
         // Tests.
