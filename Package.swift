@@ -65,6 +65,7 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        .target(name: "LibP2PMDNS", dependencies: ["LibP2PCore"]),
         .target(
             name: "LibP2PNAT",
             dependencies: ["LibP2PCore", "LibP2PProtos", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
@@ -72,7 +73,7 @@ let package = Package(
         .target(
             name: "LibP2P",
             dependencies: [
-                "LibP2PCore", "LibP2PNoise", "LibP2PYamux", "LibP2PProtos", "LibP2PKad", "LibP2PRelay", "LibP2PNAT", "LibP2PGossipSub",
+                "LibP2PCore", "LibP2PNoise", "LibP2PYamux", "LibP2PProtos", "LibP2PKad", "LibP2PRelay", "LibP2PNAT", "LibP2PGossipSub", "LibP2PMDNS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -185,6 +186,7 @@ let package = Package(
         .executableTarget(name: "fuzz-nat", dependencies: ["LibP2PNAT"]),
         .executableTarget(name: "fuzz-offline", dependencies: ["VarianceOffline"]),
         .executableTarget(name: "fuzz-records", dependencies: ["VarianceMessaging"]),
+        .executableTarget(name: "fuzz-mdns", dependencies: ["LibP2PMDNS"]),
         .executableTarget(name: "fuzz-mls", dependencies: ["VarianceMLS"]),
 
         // Tests.
@@ -213,6 +215,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .testTarget(name: "LibP2PMDNSTests", dependencies: ["LibP2PMDNS", "LibP2PCore"]),
         .testTarget(name: "LibP2PNATTests", dependencies: ["LibP2PNAT", "LibP2PCore", "LibP2PProtos"]),
         .testTarget(
             name: "LibP2PGossipSubTests",

@@ -25,6 +25,8 @@ import Yams
 ///     - peer_id: 12D3KooW...
 ///       multiaddr: /ip4/203.0.113.5/tcp/4001
 ///   hole_punch_scope: public  # or private: DCUtR also offers and dials private addresses
+/// discovery:
+///   mdns: true            # find engines on the local network (when listening beyond loopback)
 /// ```
 public enum ConfigFile {
     /// Applies the file at `configuration.configFile`, if it exists. Returns warnings.
@@ -70,6 +72,12 @@ public enum ConfigFile {
                     case "contacts": configuration.acceptFromStrangers = false
                     default: throw bad("contacts.accept", "anyone or contacts")
                     }
+                }
+            case "discovery":
+                let section = try mapping(value, "discovery")
+                if let v = section["mdns"] {
+                    guard let on = v as? Bool else { throw bad("discovery.mdns", "true or false") }
+                    configuration.mdns = on
                 }
             case "p2p":
                 let section = try mapping(value, "p2p")

@@ -56,6 +56,19 @@ extension Engine {
             await holePunch.serve()
             self.holePunch = holePunch
             await startRelayKeepers(node)
+            if configuration.mdns, let discovery = try? MDNSDiscovery(swarm: node, logger: logger, found: { [logger] peer in
+                // A neighbour: connect, so identify, the DHT and contacts' delivery see it.
+                for address in peer.addresses {
+                    let full = address.peerID == nil ? (try? address.appending(.p2p(peer.peerID))) : address
+                    guard let full, await !node.isConnected(to: peer.peerID) else { return }
+                    if (try? await node.dial(full)) != nil {
+                        logger.info("Found a peer on the local network", metadata: ["peer": "\(peer.peerID)"])
+                        return
+                    }
+                }
+            }) {
+                if await discovery.start() { mdns = discovery }
+            }
             startUsernameRenewal()
             let events = node.events
             nodeEventsTask = Task { [weak self] in

@@ -73,6 +73,8 @@ public actor Engine {
     /// Done once our mailboxes at the relays were read after start; direct envelopes wait
     /// for it (bounded), so that older messages kept at a relay are decrypted first.
     var initialFetch: Task<Void, Never>?
+    /// mDNS discovery on the local network, when it runs.
+    var mdns: MDNSDiscovery?
     /// DCUtR: upgrades relayed connections to direct ones where the NATs allow.
     var holePunch: HolePunchService?
     private let eventContinuation: AsyncStream<EventRecord>.Continuation
@@ -135,6 +137,7 @@ public actor Engine {
         flushSends()
         usernameRenewal?.cancel()
         stopRelayKeepers()
+        await mdns?.stop()
         await dht?.shutdown()
         nodeEventsTask?.cancel()
         outboxTimer?.cancel()

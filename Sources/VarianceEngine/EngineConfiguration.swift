@@ -19,6 +19,9 @@ public struct EngineConfiguration: Sendable {
     /// Which addresses hole punching (DCUtR) offers and dials (`p2p.hole_punch_scope`):
     /// `public` on the internet, `private` on LANs and test networks.
     public var holePunchPrivateAddresses = false
+    /// mDNS discovery on the local network (`discovery.mdns`, on by default; it runs when
+    /// the node listens on a non-loopback IPv4 address).
+    public var mdns = true
     /// The largest RPC message accepted.
     public var maxMessageBytes = 16 << 20
     /// Events are kept at least this many days...
