@@ -85,6 +85,9 @@ extension Engine {
                         await self?.peerWentOffline(peer)
                     case .peerIdentified(let peer):
                         await self?.rememberAddresses(of: peer, node: node)
+                        // Identify runs on every new connection, also one that replaces a
+                        // connection not yet seen closed (no peerConnected then): queues go now.
+                        await self?.flushOutbox(to: peer)
                         await self?.publishRecordOnce(dht: dht)
                         // A peer that reached us through a relay: try for a direct connection.
                         Task { await holePunch.upgradeIfRelayed(peer) }

@@ -76,12 +76,31 @@ extension Engine {
             state.flushScheduled = true
             return true
         }
-        if schedule { Task { await self.flushSends() } }
+        if schedule {
+            Task {
+                await self.resolveUnknownNames()
+                await self.flushSends()
+            }
+        }
         return ticket
     }
 
-    /// The DID of the contact whose username is `@name` (sends resolve names through
-    /// contacts only; add a person by name first with `contacts.add {username}`).
+    /// Before a flush: every `@name` waiting in the intake that is not yet a contact is looked
+    /// up in the DHT and added (as `contacts.add {username}` would), at most 10 s in all.
+    /// Sends arriving meanwhile join the same flush, in order.
+    func resolveUnknownNames() async {
+        let names = sendIntake.state.withLock { state in
+            Array(Set(state.pending.map(\.conversation).filter { $0.hasPrefix("@") }))
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        for name in names where (try? contactDID(named: name)) == nil && Username.normalize(name) != nil {
+            guard ContinuousClock.now < deadline else { break }
+            _ = try? await addContact(username: name, nickname: nil)
+        }
+    }
+
+    /// The DID of the contact whose username is `@name` (a name that is not a contact yet was
+    /// looked up in the DHT and added just before, by ``resolveUnknownNames()``).
     func contactDID(named text: String) throws(EngineError) -> String {
         guard let name = Username.normalize(text) else {
             throw EngineError.invalid(field: "conversation", reason: "is not a valid @name")
@@ -89,7 +108,7 @@ extension Engine {
         let contacts: [StoredContact]
         do { contacts = try readyStore().contacts() } catch { throw Self.map(error) }
         guard let contact = contacts.first(where: { $0.username.flatMap(Username.normalize) == name }) else {
-            throw EngineError.notFound("No contact is called @\(name); add them first with contacts.add {username}.")
+            throw EngineError.notFound("No contact is called @\(name), and the name was not found in the network.")
         }
         return contact.did
     }
