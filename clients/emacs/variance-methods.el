@@ -153,8 +153,9 @@ reports sent (the contact's node took it), delivered (its delivery receipt) and
 read.
 
 Keyword arguments:
-  :conversation (required) The contact's DID, or @name of a contact (add people
-    by name with contacts.add {username}).
+  :conversation (required) The contact's DID, or @name: a contact's username,
+    or a name registered in the network, which is then looked up and added as a
+    contact first (as contacts.add {username} does).
   :text (required) The text, 1 to 16384 UTF-8 bytes.
   :reply-to The id of the message this answers (1 to 64 printable ASCII
     characters; a ULID)."

@@ -176,7 +176,7 @@ export type MessagesListResult = {
 
 /** messages.send */
 export type MessagesSendParams = {
-  /** The contact's DID, or @name of a contact (add people by name with contacts.add {username}). */
+  /** The contact's DID, or @name: a contact's username, or a name registered in the network, which is then looked up and added as a contact first (as contacts.add {username} does). */
   conversation: string;
   /** The text, 1 to 16384 UTF-8 bytes. */
   text: string;

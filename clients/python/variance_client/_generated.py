@@ -417,7 +417,7 @@ class GeneratedMethods:
         """`messages.send`: Store a text with its outbox item in one transaction and answer queued at once (so a burst of sends is pipelined); the conversation's queue is then encrypted with Olm and sent in order over /variance/dm/1.0.0, kept across restarts and retried with backoff and whenever the contact's peer connects. message.status reports sent (the contact's node took it), delivered (its delivery receipt) and read.
 
         Params:
-            conversation (required): The contact's DID, or @name of a contact (add people by name with contacts.add {username}).
+            conversation (required): The contact's DID, or @name: a contact's username, or a name registered in the network, which is then looked up and added as a contact first (as contacts.add {username} does).
             text (required): The text, 1 to 16384 UTF-8 bytes.
             reply_to (optional): The id of the message this answers (1 to 64 printable ASCII characters; a ULID).
 
