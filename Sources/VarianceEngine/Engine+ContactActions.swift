@@ -6,7 +6,8 @@ import VarianceStorage
 extension Engine {
     /// The safety number shared with `did`, over both DIDs and both Olm Curve25519
     /// identity keys. Both sides compute the same digits.
-    public func contactFingerprint(did: String) throws(EngineError) -> String {
+    public func contactFingerprint(did person: String) throws(EngineError) -> String {
+        let did = try personDID(person)
         let identity = try readyIdentity()
         let store = try readyStore()
         let contact: StoredContact?
@@ -21,7 +22,8 @@ extension Engine {
     }
 
     /// Removes a contact (its messages stay).
-    public func removeContact(did: String) throws(EngineError) {
+    public func removeContact(did person: String) throws(EngineError) {
+        let did = try personDID(person)
         _ = try readyIdentity()
         let store = try readyStore()
         let removed: Bool
@@ -30,7 +32,8 @@ extension Engine {
     }
 
     /// Blocks or unblocks a contact. A blocked contact's messages are refused.
-    public func setContactBlocked(did: String, _ blocked: Bool) throws(EngineError) {
+    public func setContactBlocked(did person: String, _ blocked: Bool) throws(EngineError) {
+        let did = try personDID(person)
         _ = try readyIdentity()
         let store = try readyStore()
         let changed: Bool

@@ -25,7 +25,8 @@ extension Engine {
     static let ownPresenceKey = "presence/self"
 
     /// Tells the contact `conversation` that we started or stopped typing (best effort).
-    public func setTyping(conversation: String, active: Bool) async throws(EngineError) {
+    public func setTyping(conversation person: String, active: Bool) async throws(EngineError) {
+        let conversation = try personDID(person)
         let peer = try await contactPeerForSignal(conversation)
         guard peer != nil else { return }
         let now = clock()
@@ -46,7 +47,8 @@ extension Engine {
     }
 
     /// `did`'s presence: ours when it is our DID, else what the contact last told us.
-    public func presence(of did: String) throws(EngineError) -> PresenceInfo {
+    public func presence(of person: String) throws(EngineError) -> PresenceInfo {
+        let did = try personDID(person)
         let identity = try readyIdentity()
         if did == identity.did { return PresenceInfo(status: try ownPresence(), lastSeen: nil) }
         let contact: StoredContact?
@@ -128,7 +130,8 @@ extension Engine {
     /// Sets the disappearing timer of the conversation with `conversation` (a contact's DID):
     /// messages sent after it live `seconds` (nil: the 30-day default) on both sides. The
     /// peer is told through the outbox, in order with the messages around it.
-    public func setTimer(conversation: String, seconds: UInt32?) throws(EngineError) {
+    public func setTimer(conversation person: String, seconds: UInt32?) throws(EngineError) {
+        let conversation = try personDID(person)
         flushSends()  // sends taken in before the change keep the old timer
         let identity = try readyIdentity()
         guard conversation.hasPrefix("did:key:"), conversation != identity.did else {

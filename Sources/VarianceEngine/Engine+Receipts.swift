@@ -7,7 +7,8 @@ extension Engine {
     /// Marks the incoming messages of `conversation` up to and including `upTo` read: the
     /// unread count becomes the number of incoming messages newer than it, and the peer is
     /// sent a read receipt (best effort) naming the newest incoming message read.
-    public func markRead(conversation: String, upTo: String) throws(EngineError) {
+    public func markRead(conversation person: String, upTo: String) throws(EngineError) {
+        let conversation = try personDID(person)
         flushSends()
         let identity = try readyIdentity()
         let store = try readyStore()

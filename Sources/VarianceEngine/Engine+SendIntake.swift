@@ -99,6 +99,12 @@ extension Engine {
         }
     }
 
+    /// A person as methods take one: `@name` of a contact becomes its DID; anything else is
+    /// returned as it is (a DID, checked where it is used).
+    public func personDID(_ text: String) throws(EngineError) -> String {
+        text.hasPrefix("@") ? try contactDID(named: text) : text
+    }
+
     /// The DID of the contact whose username is `@name` (a name that is not a contact yet was
     /// looked up in the DHT and added just before, by ``resolveUnknownNames()``).
     func contactDID(named text: String) throws(EngineError) -> String {

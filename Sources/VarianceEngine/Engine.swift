@@ -303,7 +303,8 @@ public actor Engine {
         }
     }
 
-    public func listMessages(conversation: String, before: String?, limit: Int) throws(EngineError) -> MessagePageResult {
+    public func listMessages(conversation person: String, before: String?, limit: Int) throws(EngineError) -> MessagePageResult {
+        let conversation = try personDID(person)
         flushSends()
         let store = try readyStore()
         let page: MessagePage

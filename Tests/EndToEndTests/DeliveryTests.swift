@@ -287,6 +287,17 @@ func freePort() throws -> UInt16 {
             #expect(contact["contact"]?["did"]?.stringValue == alice.did)
             try bob.call("messages.send", ["conversation": "@alice", "text": "found you by name"])
             try alice.waitUntil("the message") { $0.received(from: bob.did) == ["found you by name"] }
+            // Wherever a method takes a person, @name works too.
+            let byDID = try bob.call("contacts.fingerprint", ["did": .string(alice.did)])
+            #expect(try bob.call("contacts.fingerprint", ["did": "@alice"]) == byDID)
+            #expect(try bob.call("presence.get", ["did": "@Alice"])["did"]?.stringValue == alice.did)
+            #expect(try bob.call("messages.list", ["conversation": "@alice"])["messages"]?.arrayValue?.count == 1)
+            try bob.call("conversations.setTimer", ["conversation": "@alice", "seconds": 3600])
+            try bob.call("typing.set", ["conversation": "@alice", "active": true])
+            try bob.call("contacts.block", ["did": "@alice"])
+            try bob.call("contacts.unblock", ["did": "@alice"])
+            #expect(try bob.errorCode("contacts.fingerprint", ["did": "@nobody_here"]) == -32002)
+            #expect(try bob.errorCode("contacts.fingerprint", ["did": "alice"]) == -32602)
         }
     }
 

@@ -137,7 +137,8 @@ The public facts of the identity."
 A page of a conversation's messages, newest first. Pages never skip or repeat.
 
 Keyword arguments:
-  :conversation (required) A DID (direct) or a group id.
+  :conversation (required) A DID (direct) or a group id. A contact may be named
+    by @name.
   :before The cursor a previous page returned.
   :limit At most this many messages."
   (variance--require-param "messages.list" "conversation" conversation)
@@ -171,7 +172,8 @@ and a read receipt is queued for the contact through the outbox; on its side,
 its messages up to the newest one read get message.status read.
 
 Keyword arguments:
-  :conversation (required) The conversation id (the contact's DID).
+  :conversation (required) The conversation id (the contact's DID). A contact
+    may be named by @name.
   :up-to (required) The id of the newest message read."
   (variance--require-param "messages.markRead" "conversation" conversation)
   (variance--require-param "messages.markRead" "up-to" up-to)

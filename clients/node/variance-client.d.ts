@@ -68,6 +68,9 @@ export type Presence = {
   lastSeen?: Time;
 };
 
+/** A person: the DID of a contact (did:key:…), or @name, the username of a contact. */
+export type Person = string;
+
 // -- Methods
 
 /** engine.info */
@@ -162,7 +165,7 @@ export type IdentityShowResult = {
 
 /** messages.list */
 export type MessagesListParams = {
-  /** A DID (direct) or a group id. */
+  /** A DID (direct) or a group id. A contact may be named by @name. */
   conversation: string;
   /** The cursor a previous page returned. */
   before?: string;
@@ -190,7 +193,7 @@ export type MessagesSendResult = {
 
 /** messages.markRead */
 export type MessagesMarkReadParams = {
-  /** The conversation id (the contact's DID). */
+  /** The conversation id (the contact's DID). A contact may be named by @name. */
   conversation: string;
   /** The id of the newest message read. */
   upTo: string;
@@ -223,7 +226,7 @@ export type ContactsListResult = {
 /** contacts.fingerprint */
 export type ContactsFingerprintParams = {
   /** The contact's did:key. */
-  did: DID;
+  did: Person;
 };
 export type ContactsFingerprintResult = {
   safetyNumber: string;
@@ -232,21 +235,21 @@ export type ContactsFingerprintResult = {
 /** contacts.remove */
 export type ContactsRemoveParams = {
   /** The contact's did:key. */
-  did: DID;
+  did: Person;
 };
 export type ContactsRemoveResult = Record<string, never>;
 
 /** contacts.block */
 export type ContactsBlockParams = {
   /** The contact's did:key. */
-  did: DID;
+  did: Person;
 };
 export type ContactsBlockResult = Record<string, never>;
 
 /** contacts.unblock */
 export type ContactsUnblockParams = {
   /** The contact's did:key. */
-  did: DID;
+  did: Person;
 };
 export type ContactsUnblockResult = Record<string, never>;
 
@@ -271,7 +274,7 @@ export type ConversationsListResult = {
 /** conversations.setTimer */
 export type ConversationsSetTimerParams = {
   /** The contact's DID. */
-  conversation: DID;
+  conversation: Person;
   /** 1 to 2592000 (30 days). */
   seconds?: number;
 };
@@ -283,7 +286,7 @@ export type ConversationsSetTimerResult = {
 /** typing.set */
 export type TypingSetParams = {
   /** The contact's DID. */
-  conversation: DID;
+  conversation: Person;
   /** true: typing; false: stopped. */
   active: boolean;
 };
@@ -299,7 +302,7 @@ export type PresenceSetResult = Record<string, never>;
 /** presence.get */
 export type PresenceGetParams = {
   /** A contact's DID, or ours. */
-  did: DID;
+  did: Person;
 };
 export type PresenceGetResult = Presence;
 

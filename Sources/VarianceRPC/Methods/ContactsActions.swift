@@ -1,11 +1,17 @@
-/// Params `{did}` naming a contact.
+/// Params `{did}` naming a contact: its DID, or `@name`.
 public struct ContactDIDParams: RPCParams {
     public var did: String
     public init(from params: ParamsReader) throws(RPCError) {
-        did = try params.string("did")
-        guard did.hasPrefix("did:key:"), did.utf8.count <= 256 else {
-            throw RPCError.invalidParams(field: "did", reason: "must be a did:key")
-        }
+        did = try Person.check(try params.string("did"), field: "did")
+    }
+}
+
+/// Where a method takes a person: a DID (`did:key:…`) or `@name` of a contact.
+public enum Person {
+    public static func check(_ text: String, field: String) throws(RPCError) -> String {
+        if text.hasPrefix("did:key:"), text.utf8.count <= 256 { return text }
+        if text.hasPrefix("@"), (2...65).contains(text.count) { return text }
+        throw RPCError.invalidParams(field: field, reason: "must be a did:key or the @name of a contact")
     }
 }
 

@@ -8,10 +8,7 @@ public enum TypingSet: RPCMethod {
         public var active: Bool
 
         public init(from params: ParamsReader) throws(RPCError) {
-            conversation = try params.string("conversation")
-            guard conversation.hasPrefix("did:key:"), conversation.utf8.count <= 256 else {
-                throw RPCError.invalidParams(field: "conversation", reason: "must be the DID of a contact")
-            }
+            conversation = try Person.check(try params.string("conversation"), field: "conversation")
             active = try params.bool("active")
         }
     }
@@ -79,10 +76,7 @@ public enum ConversationsSetTimer: RPCMethod {
         public var seconds: Int64?
 
         public init(from params: ParamsReader) throws(RPCError) {
-            conversation = try params.string("conversation")
-            guard conversation.hasPrefix("did:key:"), conversation.utf8.count <= 256 else {
-                throw RPCError.invalidParams(field: "conversation", reason: "must be the DID of a contact")
-            }
+            conversation = try Person.check(try params.string("conversation"), field: "conversation")
             seconds = try params.optionalInt("seconds")
             if let seconds, !(1...ConversationsSetTimer.maxSeconds).contains(seconds) {
                 throw RPCError.invalidParams(field: "seconds", reason: "must be 1...2592000 (30 days)")

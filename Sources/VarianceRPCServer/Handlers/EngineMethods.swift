@@ -141,8 +141,11 @@ public enum EngineMethods {
             return EmptyResult()
         }
         table.async(PresenceGet.self) { params throws(RPCError) in
-            let info = try await call { () throws(EngineError) in try await engine.presence(of: params.did) }
-            return PresenceWire.result(did: params.did, info)
+            let (did, info) = try await call { () throws(EngineError) in
+                let did = try await engine.personDID(params.did)
+                return (did, try await engine.presence(of: did))
+            }
+            return PresenceWire.result(did: did, info)
         }
         table.async(UsernameRegister.self) { params throws(RPCError) in
             let registered = try await call { () throws(EngineError) in try await engine.registerUsername(params.name) }

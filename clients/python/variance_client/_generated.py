@@ -402,7 +402,7 @@ class GeneratedMethods:
         """`messages.list`: A page of a conversation's messages, newest first. Pages never skip or repeat.
 
         Params:
-            conversation (required): A DID (direct) or a group id.
+            conversation (required): A DID (direct) or a group id. A contact may be named by @name.
             before (optional): The cursor a previous page returned.
             limit (optional): At most this many messages.
 
@@ -433,7 +433,7 @@ class GeneratedMethods:
         """`messages.markRead`: Mark the incoming messages of a conversation up to and including a message read: the unread count becomes the number of incoming messages newer than it, and a read receipt is queued for the contact through the outbox; on its side, its messages up to the newest one read get message.status read.
 
         Params:
-            conversation (required): The conversation id (the contact's DID).
+            conversation (required): The conversation id (the contact's DID). A contact may be named by @name.
             up_to (required): The id of the newest message read.
 
         Errors:
