@@ -25,6 +25,7 @@ import Yams
 ///     - peer_id: 12D3KooW...
 ///       multiaddr: /ip4/203.0.113.5/tcp/4001
 ///   hole_punch_scope: public  # or private: DCUtR also offers and dials private addresses
+///   bootstrap: ["/ip4/203.0.113.5/tcp/4001/p2p/12D3KooW..."]  # DHT peers to start from
 /// discovery:
 ///   mdns: true            # find engines on the local network (when listening beyond loopback)
 /// ```
@@ -82,6 +83,12 @@ public enum ConfigFile {
             case "p2p":
                 let section = try mapping(value, "p2p")
                 if let v = section["relay_peers"] { configuration.relayPeers = try relayPeers(v) }
+                if let v = section["bootstrap"] {
+                    guard let list = v as? [String],
+                        list.allSatisfy({ (try? Multiaddr($0))?.peerID != nil })
+                    else { throw bad("p2p.bootstrap", "a list of multiaddrs ending in /p2p/<peer ID>") }
+                    configuration.bootstrapPeers = list
+                }
                 if let v = section["hole_punch_scope"] {
                     switch v as? String {
                     case "public": configuration.holePunchPrivateAddresses = false

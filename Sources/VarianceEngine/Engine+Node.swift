@@ -35,6 +35,7 @@ extension Engine {
             let dht = Kademlia(swarm: node, configuration: Self.dhtConfiguration(), logger: logger)
             self.dht = dht
             await dht.start()
+            await restoreDHT(dht, node: node)
             // What relays kept for us comes first, so it lands before anything newer.
             let fetch = Task { await self.fetchOfflineMail(node: node) }
             initialFetch = fetch
@@ -98,6 +99,36 @@ extension Engine {
             }
         }
         return node
+    }
+
+    static let routingTableKey = "dht/routing-table"
+
+    /// The DHT's peer store: the routing table saved at the last close is restored, then the
+    /// configured bootstrap peers (`p2p.bootstrap`) are dialled and a self-lookup fills the
+    /// table (in the background).
+    private func restoreDHT(_ dht: Kademlia, node: Swarm) async {
+        if let saved = try? readyStore().value(forKey: Self.routingTableKey) {
+            do { try await dht.restoreRoutingTable(saved) } catch {
+                logger.info("The saved DHT routing table was not usable", metadata: ["error": "\(error)"])
+            }
+        }
+        let peers = configuration.bootstrapPeers.compactMap { text -> (PeerID, Multiaddr)? in
+            guard let address = try? Multiaddr(text), let peer = address.peerID else { return nil }
+            return (peer, address)
+        }
+        guard !peers.isEmpty else { return }
+        Task { [logger] in
+            do { try await dht.bootstrap(peers: peers) } catch {
+                logger.info("DHT bootstrap failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Saves the DHT routing table (at close), so the next start knows where to begin.
+    func saveDHT() async {
+        guard let dht, let store = try? readyStore() else { return }
+        let snapshot = await dht.routingTableSnapshot()
+        try? store.setValue(snapshot, forKey: Self.routingTableKey)
     }
 
     /// How many contacts are dialed at start, at most.

@@ -138,6 +138,7 @@ public actor Engine {
         usernameRenewal?.cancel()
         stopRelayKeepers()
         await mdns?.stop()
+        await saveDHT()
         await dht?.shutdown()
         nodeEventsTask?.cancel()
         outboxTimer?.cancel()

@@ -16,6 +16,8 @@ public struct EngineConfiguration: Sendable {
     /// Relays to hold reservations on (`p2p.relay_peers`): full multiaddrs ending in
     /// `/p2p/<relay peer ID>`.
     public var relayPeers: [String] = []
+    /// DHT peers to bootstrap from at start (`p2p.bootstrap`): multiaddrs ending in `/p2p/<id>`.
+    public var bootstrapPeers: [String] = []
     /// Which addresses hole punching (DCUtR) offers and dials (`p2p.hole_punch_scope`):
     /// `public` on the internet, `private` on LANs and test networks.
     public var holePunchPrivateAddresses = false

@@ -362,4 +362,45 @@ func freePort() throws -> UInt16 {
             try alice.waitUntil("the message") { $0.received(from: bob.did) == ["found by DID"] }
         }
     }
+
+    /// `p2p.bootstrap`: bob starts knowing only carol's address from his configuration and
+    /// resolves a name alice registered through carol; restarted without that setting, he
+    /// still finds the network from the routing table he saved when he closed.
+    @Test func bootstrapPeersFromConfigurationAndASavedRoutingTable() async throws {
+        try await offThePool {
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("variance-bootstrap-\(UUID().uuidString)")
+            let listen = ["--listen", "/ip4/127.0.0.1/tcp/0"]
+            let carol = try Peer(name: "carol", directory: root.appendingPathComponent("carol"), arguments: listen)
+            let alice = try Peer(name: "alice", directory: root.appendingPathComponent("alice"), arguments: listen)
+            defer { carol.stop(); alice.stop() }
+            for peer in [carol, alice] { try peer.createIdentity() }
+            try alice.call("node.connect", ["multiaddr": .string(carol.address)])
+            try alice.call("username.register", ["name": "boot_alice"])
+            let carolPeer = try carol.call("node.status")["peerId"]?.stringValue ?? ""
+
+            let bobDirectory = root.appendingPathComponent("bob")
+            try FileManager.default.createDirectory(at: bobDirectory, withIntermediateDirectories: true)
+            let config = bobDirectory.appendingPathComponent("config.yaml")
+            try "p2p:\n  bootstrap: [\"\(carol.address)/p2p/\(carolPeer)\"]\n".write(to: config, atomically: true, encoding: .utf8)
+            var bob = try Peer(name: "bob", directory: bobDirectory, arguments: listen)
+            defer { bob.stop() }
+            try bob.createIdentity()
+            var resolved: JSON?
+            for _ in 0..<50 where resolved == nil {
+                resolved = try? bob.call("username.resolve", ["name": "boot_alice"])
+                if resolved == nil { try? bob.waitUntil("a moment", timeout: 0.2) { _ in false } }
+            }
+            #expect(resolved?["did"]?.stringValue == alice.did)
+
+            try FileManager.default.removeItem(at: config)
+            bob = try bob.restart()
+            try alice.call("username.register", ["name": "boot_again"])
+            var again: JSON?
+            for _ in 0..<50 where again == nil {
+                again = try? bob.call("username.resolve", ["name": "boot_again"])
+                if again == nil { try? bob.waitUntil("a moment", timeout: 0.2) { _ in false } }
+            }
+            #expect(again?["did"]?.stringValue == alice.did)
+        }
+    }
 }
