@@ -84,6 +84,51 @@ struct NATTests {
             }
         }
     }
+
+    /// (d) The relay is killed and restarted (same key and port) while alice keeps writing
+    /// to bob across the two NATs: nothing is lost, nothing arrives twice, order holds.
+    @Test func aRelayRestartedBetweenTwoNATsLosesNothing() async throws {
+        try await offThePool {
+            try NATWorld.run(holePunching: false) { world in
+                let (alice, bob) = try world.engines()
+                defer { alice.stop(); bob.stop() }
+                try world.introduce(alice, to: bob)
+                let texts = (0..<40).map { "n\($0)" }
+                try alice.waitForReplies(alice.pipelineSends(to: bob.did, texts: Array(texts[..<20])))
+                try bob.waitUntil("the first 20", timeout: 120) { $0.received(from: alice.did).count >= 20 }
+                let relay = try world.relay.restart()
+                defer { relay.stop() }
+                try alice.waitForReplies(alice.pipelineSends(to: bob.did, texts: Array(texts[20...])))
+                try bob.waitUntil("all 40", timeout: 180) { $0.received(from: alice.did).count >= 40 }
+                #expect(bob.received(from: alice.did) == texts)
+            }
+        }
+    }
+
+    /// (e) Two relays on the public side; bob holds a reservation on both; the one alice
+    /// reached him through is killed; her next message goes through the other.
+    @Test func whenOneOfTwoRelaysDiesTheOtherCarriesTheConversationAcrossNATs() async throws {
+        try await offThePool {
+            try NATWorld.run(holePunching: false) { world in
+                let second = try RelayProcess(
+                    directory: world.root.appendingPathComponent("relay2"), port: 4003,
+                    config: "autonat:\n  dial_scope: private\n", namespace: "pub\(world.suffix)", host: "172.31.100.1")
+                defer { second.stop() }
+                let (alice, bob) = try world.engines(relays: [world.relay, second])
+                defer { alice.stop(); bob.stop() }
+                try bob.waitForRelays(2)
+                try world.introduce(alice, to: bob)
+                try alice.call("messages.send", ["conversation": .string(bob.did), "text": .string("one")])
+                try bob.waitUntil("the first message") { $0.received(from: alice.did) == ["one"] }
+                let peers = try alice.call("node.peers")["peers"]?.arrayValue ?? []
+                let circuit = peers.compactMap { $0["addrs"]?.arrayValue?.first?.stringValue }.first { $0.contains("/p2p-circuit") } ?? ""
+                let dead = circuit.contains(second.peerID) ? second : world.relay
+                dead.kill()
+                try alice.call("messages.send", ["conversation": .string(bob.did), "text": .string("two")])
+                try bob.waitUntil("the second message", timeout: 60) { $0.received(from: alice.did) == ["one", "two"] }
+            }
+        }
+    }
 }
 
 /// One NAT topology for one test: namespaces, a relay in the public one, engines behind.
@@ -91,8 +136,11 @@ struct NATWorld {
     let suffix: String
     let root: URL
     let relay: RelayProcess
+    var holePunching = true
 
-    static func run(_ body: (NATWorld) throws -> Void) throws {
+    /// With `holePunching` false the engines offer only public addresses to DCUtR, so in
+    /// this private test network they stay on the relay circuit (what (d) and (e) test).
+    static func run(holePunching: Bool = true, _ body: (NATWorld) throws -> Void) throws {
         let suffix = String(UUID().uuidString.prefix(6)).lowercased()
         try NetworkNamespaces.script("up", suffix)
         defer { try? NetworkNamespaces.script("down", suffix) }
@@ -101,21 +149,23 @@ struct NATWorld {
             directory: root.appendingPathComponent("relay"), port: 4001,
             config: "autonat:\n  dial_scope: private\n", namespace: "pub\(suffix)", host: "172.31.100.1")
         defer { relay.stop() }
-        try body(NATWorld(suffix: suffix, root: root, relay: relay))
+        try body(NATWorld(suffix: suffix, root: root, relay: relay, holePunching: holePunching))
     }
 
-    /// alice and bob, each in its LAN, each reserving on the relay.
-    func engines() throws -> (Peer, Peer) {
+    /// alice and bob, each in its LAN, each reserving on the relay (or `relays`).
+    func engines(relays: [RelayProcess]? = nil) throws -> (Peer, Peer) {
+        let relays = relays ?? [relay]
+        let punch = holePunching ? "  hole_punch_scope: private\n" : ""
         let alice = try Peer.behindRelay(
-            name: "alice", root: root, relays: [relay], arguments: ["--listen", "/ip4/10.0.1.2/tcp/4002", "--log-level", "info"],
-            namespace: "alice\(suffix)", p2pSettings: "  hole_punch_scope: private\n")
+            name: "alice", root: root, relays: relays, arguments: ["--listen", "/ip4/10.0.1.2/tcp/4002", "--log-level", "info"],
+            namespace: "alice\(suffix)", p2pSettings: punch)
         let bob = try Peer.behindRelay(
-            name: "bob", root: root, relays: [relay], arguments: ["--listen", "/ip4/10.0.2.2/tcp/4002", "--log-level", "info"],
-            namespace: "bob\(suffix)", p2pSettings: "  hole_punch_scope: private\n")
+            name: "bob", root: root, relays: relays, arguments: ["--listen", "/ip4/10.0.2.2/tcp/4002", "--log-level", "info"],
+            namespace: "bob\(suffix)", p2pSettings: punch)
         try alice.createIdentity()
         try bob.createIdentity()
-        try alice.waitForRelays(1)
-        try bob.waitForRelays(1)
+        try alice.waitForRelays(relays.count)
+        try bob.waitForRelays(relays.count)
         return (alice, bob)
     }
 
