@@ -37,7 +37,10 @@ extension Engine {
             await dht.start()
             await restoreDHT(dht, node: node)
             // What relays kept for us comes first, so it lands before anything newer.
-            let fetch = Task { await self.fetchOfflineMail(node: node) }
+            let fetch = Task {
+                await self.fetchOfflineMail(node: node)
+                await self.markInitialFetchDone()
+            }
             initialFetch = fetch
             Task {
                 await fetch.value
@@ -102,6 +105,8 @@ extension Engine {
     }
 
     static let routingTableKey = "dht/routing-table"
+
+    func markInitialFetchDone() { initialFetchDone = true }
 
     /// The DHT's peer store: the routing table saved at the last close is restored, then the
     /// configured bootstrap peers (`p2p.bootstrap`) are dialled and a self-lookup fills the

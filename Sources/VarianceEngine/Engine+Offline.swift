@@ -91,7 +91,7 @@ extension Engine {
 
     /// Waits (at most 15 s) until our mailboxes at the relays were read after start.
     func awaitInitialFetch() async {
-        guard let fetch = initialFetch else { return }
+        guard !initialFetchDone, let fetch = initialFetch else { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await fetch.value }
             // (Cancellable, unlike waiting on another task's value.)

@@ -73,6 +73,8 @@ public actor Engine {
     /// Done once our mailboxes at the relays were read after start; direct envelopes wait
     /// for it (bounded), so that older messages kept at a relay are decrypted first.
     var initialFetch: Task<Void, Never>?
+    /// Set once ``initialFetch`` is over (so that direct envelopes skip the wait at once).
+    var initialFetchDone = false
     /// mDNS discovery on the local network, when it runs.
     var mdns: MDNSDiscovery?
     /// DCUtR: upgrades relayed connections to direct ones where the NATs allow.
