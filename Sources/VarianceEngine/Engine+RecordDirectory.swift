@@ -23,7 +23,7 @@ extension Engine {
     /// Publishes our current record (best effort).
     func publishRecord() async {
         guard let identity, let dht, let node = swarm, let record = try? ourRecord() else { return }
-        await awaitDHTPeersForRecords(dht, node: node)
+        await awaitDHTPeers(dht, node: node)
         do { _ = try await dht.putValue(key: Self.recordDHTKey(identity.did), value: record.bytes) } catch {
             logger.debug("Publishing our identity record failed", metadata: ["error": "\(error)"])
         }
@@ -32,7 +32,7 @@ extension Engine {
     /// `did`'s record from the DHT, verified and remembered (nil if none is found).
     func recordFromDirectory(_ did: String) async -> IdentityRecord? {
         guard let dht, let node = swarm else { return nil }
-        await awaitDHTPeersForRecords(dht, node: node)
+        await awaitDHTPeers(dht, node: node)
         guard let bytes = try? await dht.getValue(key: Self.recordDHTKey(did)),
             let record = try? UnverifiedIdentityRecord(bytes: bytes).verify(expectedDID: did)
         else { return nil }
@@ -51,14 +51,6 @@ extension Engine {
             }
         }
         return found
-    }
-
-    private func awaitDHTPeersForRecords(_ dht: Kademlia, node: Swarm) async {
-        let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(5)
-        while await dht.routingTableCount == 0, await !node.peers.isEmpty, clock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(5))
-        }
     }
 }
 

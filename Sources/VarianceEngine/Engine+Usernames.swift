@@ -94,7 +94,7 @@ extension Engine {
 
     /// Right after a connection, identify has not yet told the DHT which peers serve it: wait
     /// (at most 5 s) until the routing table holds a peer, when any peer is connected.
-    private func awaitDHTPeers(_ dht: Kademlia, node: Swarm) async {
+    func awaitDHTPeers(_ dht: Kademlia, node: Swarm) async {
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(5)
         while await dht.routingTableCount == 0, await !node.peers.isEmpty, clock.now < deadline {
