@@ -123,7 +123,7 @@ let package = Package(
             name: "VarianceEngine",
             dependencies: [
                 "VarianceIdentity", "VarianceStorage", "LibP2P", "LibP2PCore", "LibP2PKad", "LibP2PRelay", "LibP2PNAT", "VarianceMessaging",
-                "VarianceOlm", "VarianceOffline", "VarianceProtos",
+                "VarianceOlm", "VarianceOffline", "VarianceProtos", "VarianceMLS",
                 "VarianceQR",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),

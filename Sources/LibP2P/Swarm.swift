@@ -243,7 +243,13 @@ public actor Swarm {
             remotePeer: result.remotePeer, remoteAddress: remoteAddress, isDialer: role == .dialer,
             transport: result.transport, swarm: self, configuration: configuration, logger: logger, executor: executor)
         guard await self.register(connection) else {
-            upgraded?.resume(throwing: LibP2PError.limitReached("connections to \(result.remotePeer)"))
+            // Both sides dialled at once and the peer's connections are full: what the dial
+            // wanted, a connection to that peer, exists.
+            if await self.isConnected(to: result.remotePeer) {
+                upgraded?.resume(returning: result.remotePeer)
+            } else {
+                upgraded?.resume(throwing: LibP2PError.limitReached("connections to \(result.remotePeer)"))
+            }
             close()
             return
         }

@@ -13,6 +13,16 @@ extension Engine {
 
     /// Registers the identity and direct-message protocols on a new node.
     func registerMessagingProtocols(on node: Swarm) async {
+        await node.handleRequests(Self.keyPackageProtocol, maxRequestBytes: 256, maxResponseBytes: 16 * 1024) {
+            [weak self] peer, request in
+            guard let self else { throw EngineError.internalError("the engine is gone") }
+            return try await self.answerKeyPackageRequest(from: peer, request)
+        }
+        await node.handleRequests(Self.groupSyncProtocol, maxRequestBytes: 256, maxResponseBytes: 4 << 20) {
+            [weak self] peer, request in
+            guard let self else { throw EngineError.internalError("the engine is gone") }
+            return try await self.answerSync(from: peer, request)
+        }
         await node.handleRequests(
             MessagingProtocol.identity, maxRequestBytes: 4096, maxResponseBytes: MessagingProtocol.maxResponseBytes
         ) { [weak self] _, request in
@@ -174,6 +184,10 @@ extension Engine {
             try updatePresence(of: record.did, info, announce: try readyStore().contact(did: record.did) != nil)
         case .timer(let seconds):
             try applyTimer(seconds, in: record.did, by: record.did)
+        case .groupWelcome(let welcome):
+            try acceptWelcome(welcome, from: record)
+        case .memberInfo:
+            break  // only meaningful inside a group
         }
     }
 
@@ -199,7 +213,7 @@ extension Engine {
         if first { Task { self.flushDeliveryReceipts(to: did) } }  // after this burst's other envelopes
     }
 
-    private func flushDeliveryReceipts(to did: String) {
+    func flushDeliveryReceipts(to did: String) {
         guard var ids = pendingReceipts.removeValue(forKey: did) else { return }
         while !ids.isEmpty {
             let chunk = Array(ids.prefix(MessagingLimits.maxReceiptIDs))

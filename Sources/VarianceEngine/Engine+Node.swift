@@ -74,10 +74,15 @@ extension Engine {
                 if await discovery.start() { mdns = discovery }
             }
             startUsernameRenewal()
+            let pubsub = PubSub(swarm: node, logger: logger)
+            await pubsub.start()
+            self.pubsub = pubsub
+            startGroups()
             let events = node.events
             nodeEventsTask = Task { [weak self] in
                 for await event in events {
                     await dht.observe(event)
+                    await pubsub.observe(event)
                     switch event {
                     case .peerConnected(let peer):
                         await self?.nodeConnectivityChanged()
@@ -93,6 +98,7 @@ extension Engine {
                         // connection not yet seen closed (no peerConnected then): queues go now.
                         await self?.flushOutbox(to: peer)
                         await self?.publishRecordOnce(dht: dht)
+                        Task { await self?.groupPeerConnected(peer) }
                         // A peer that reached us through a relay: try for a direct connection.
                         Task { await holePunch.upgradeIfRelayed(peer) }
                     default:

@@ -89,7 +89,10 @@ extension Engine {
 
         func send(_ items: [StoredOutboxItem], _ messages: [DirectMessage], _ store: Store) async -> Int {
             let sent: Int
-            do { sent = try await deliver(messages, to: conversation) } catch {
+            do {
+                sent = Self.isGroupID(conversation)
+                    ? try await deliverToGroup(messages, groupID: conversation) : try await deliver(messages, to: conversation)
+            } catch {
                 logger.info("Still queued", metadata: ["conversation": "\(conversation)", "reason": "\(Self.reason(error))"])
                 _ = try? store.bumpOutbox(id: items[0].id, nextAttemptAt: clock() + Self.retryDelayMillis(attempts: items[0].attempts))
                 return 0

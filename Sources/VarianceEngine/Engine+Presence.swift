@@ -27,6 +27,10 @@ extension Engine {
     /// Tells the contact `conversation` that we started or stopped typing (best effort).
     public func setTyping(conversation person: String, active: Bool) async throws(EngineError) {
         let conversation = try personDID(person)
+        if Self.isGroupID(conversation) {
+            try await sendGroupTyping(conversation, active: active)
+            return
+        }
         let peer = try await contactPeerForSignal(conversation)
         guard peer != nil else { return }
         let now = clock()

@@ -33,7 +33,7 @@ extension Engine {
         } catch {
             throw Self.map(error)
         }
-        guard let newestRead, conversation.hasPrefix("did:key:") else { return }
+        guard let newestRead, conversation.hasPrefix("did:key:") || Self.isGroupID(conversation) else { return }
         // Through the outbox, so the receipt survives a restart and is retried like a text.
         try enqueueControl(.readReceipt(upTo: newestRead, ids: []), to: conversation)
     }

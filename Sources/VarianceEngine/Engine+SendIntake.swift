@@ -146,8 +146,16 @@ extension Engine {
         for var pending in batch {
             do {
                 if pending.conversation.hasPrefix("@") { pending.conversation = try contactDID(named: pending.conversation) }
-                guard pending.conversation.hasPrefix("did:key:"), pending.conversation != identity.did else {
-                    throw EngineError.invalid(field: "conversation", reason: "must be the DID of a contact")
+                if Self.isGroupID(pending.conversation) {
+                    loadGroupsIfNeeded()
+                    guard let group = groupRuntimes[pending.conversation] else {
+                        throw EngineError.notFound("No group \(pending.conversation).")
+                    }
+                    guard group.active else { throw EngineError.conflict("You are no longer in this group.") }
+                } else {
+                    guard pending.conversation.hasPrefix("did:key:"), pending.conversation != identity.did else {
+                        throw EngineError.invalid(field: "conversation", reason: "must be the DID of a contact or a group id")
+                    }
                 }
                 if timers[pending.conversation] == nil {
                     let existing = try store.conversation(id: pending.conversation)

@@ -79,6 +79,13 @@ public actor Engine {
     var mdns: MDNSDiscovery?
     /// DCUtR: upgrades relayed connections to direct ones where the NATs allow.
     var holePunch: HolePunchService?
+    /// GossipSub (group topics), once the node runs.
+    var pubsub: PubSub?
+    /// The groups we are or were in, loaded from storage on first use.
+    var groupRuntimes: [String: GroupRuntime] = [:]
+    var groupsLoaded = false
+    /// When each group last asked a member for what it missed (engine clock, ms).
+    var lastGroupSync: [String: Int64] = [:]
     private let eventContinuation: AsyncStream<EventRecord>.Continuation
 
     /// Events as they are persisted. Bounded: if nobody reads, the oldest pushed copies
@@ -140,6 +147,8 @@ public actor Engine {
         usernameRenewal?.cancel()
         stopRelayKeepers()
         await mdns?.stop()
+        for id in groupRuntimes.keys { groupRuntimes[id]?.subscription?.cancel(); groupRuntimes[id]?.commitTimer?.cancel() }
+        await pubsub?.stop()
         await saveDHT()
         await dht?.shutdown()
         nodeEventsTask?.cancel()

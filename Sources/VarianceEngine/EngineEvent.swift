@@ -20,6 +20,9 @@ public enum EngineEvent: Sendable, Equatable {
     case contactRequest(from: String, username: String?)
     /// A conversation's disappearing timer was changed by `by` (nil: the 30-day default).
     case conversationChanged(conversation: String, timerSeconds: UInt32?, by: String)
+    /// A group was created or joined, its members changed, or we left or were removed
+    /// (`change`: created, joined, added, removed, changed, left; `members` after it).
+    case groupChanged(groupID: String, change: String, members: [String])
 }
 
 extension EngineEvent {

@@ -29,6 +29,16 @@ public enum MessagingLimits {
     public static let maxEnvelopeBytes = 96 * 1024
     /// An envelope id.
     public static let envelopeIDBytes = 16
+    /// An MLS group id.
+    public static let groupIDBytes = 16
+    /// A group's name, UTF-8.
+    public static let maxGroupNameBytes = 256
+    /// Members of a group (and member entries in a ``GroupWelcome``).
+    public static let maxGroupMembers = 256
+    /// Addresses in a ``MemberInfo``.
+    public static let maxMemberAddresses = 16
+    /// One multiaddr in text form.
+    public static let maxAddressBytes = 512
     /// An encoded ``Ack``, key request or key response.
     public static let maxControlMessageBytes = 16 * 1024
 }

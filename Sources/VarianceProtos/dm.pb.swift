@@ -132,6 +132,24 @@ public nonisolated struct Variance_Dm_V1_Content: Sendable {
     set {body = .timer(newValue)}
   }
 
+  /// over Olm only (never inside a group)
+  public var groupWelcome: Variance_Dm_V1_GroupWelcome {
+    get {
+      if case .groupWelcome(let v)? = body {return v}
+      return Variance_Dm_V1_GroupWelcome()
+    }
+    set {body = .groupWelcome(newValue)}
+  }
+
+  /// inside a group only (an MLS application message)
+  public var memberInfo: Variance_Dm_V1_MemberInfo {
+    get {
+      if case .memberInfo(let v)? = body {return v}
+      return Variance_Dm_V1_MemberInfo()
+    }
+    set {body = .memberInfo(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Body: Equatable, Sendable {
@@ -141,6 +159,10 @@ public nonisolated struct Variance_Dm_V1_Content: Sendable {
     case typing(Variance_Dm_V1_Typing)
     case presence(Variance_Dm_V1_Presence)
     case timer(Variance_Dm_V1_TimerSetting)
+    /// over Olm only (never inside a group)
+    case groupWelcome(Variance_Dm_V1_GroupWelcome)
+    /// inside a group only (an MLS application message)
+    case memberInfo(Variance_Dm_V1_MemberInfo)
 
   }
 
@@ -205,6 +227,49 @@ public nonisolated struct Variance_Dm_V1_ReadReceipt: Sendable {
   public var upTo: String = String()
 
   public var ids: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// "You were added to a group": the MLS Welcome (an MLSMessage, ratchet tree inside) and
+/// what the newcomer needs to reach the other members. Sent by the committer over the
+/// recipient's Olm session (or left with a relay), once per newcomer.
+public nonisolated struct Variance_Dm_V1_GroupWelcome: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// the MLS group id, 16 bytes
+  public var groupID: Data = Data()
+
+  /// the group's name, UTF-8, at most 256 bytes
+  public var name: String = String()
+
+  /// MLSMessage(Welcome)
+  public var welcome: Data = Data()
+
+  /// the other members the committer knows (at most 256)
+  public var members: [Variance_Dm_V1_MemberInfo] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A member's signed identity record and where its node can be reached. Inside a group a
+/// newcomer sends its own once, so that every member can reach it and serve it history.
+public nonisolated struct Variance_Dm_V1_MemberInfo: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// an encoded SignedIdentityRecord
+  public var record: Data = Data()
+
+  /// multiaddrs ending in /p2p/<one of the record's peers>
+  public var addresses: [String] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -460,7 +525,7 @@ nonisolated extension Variance_Dm_V1_Envelope: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Variance_Dm_V1_Content: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Content"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{1}id\0\u{3}sent_at_ms\0\u{2}\u{7}text\0\u{3}delivery_receipt\0\u{3}read_receipt\0\u{1}typing\0\u{1}presence\0\u{1}timer\0\u{c}d\u{1}d\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{1}id\0\u{3}sent_at_ms\0\u{2}\u{7}text\0\u{3}delivery_receipt\0\u{3}read_receipt\0\u{1}typing\0\u{1}presence\0\u{1}timer\0\u{3}group_welcome\0\u{3}member_info\0\u{c}d\u{1}d\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -549,6 +614,32 @@ nonisolated extension Variance_Dm_V1_Content: SwiftProtobuf.Message, SwiftProtob
           self.body = .timer(v)
         }
       }()
+      case 16: try {
+        var v: Variance_Dm_V1_GroupWelcome?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .groupWelcome(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .groupWelcome(v)
+        }
+      }()
+      case 17: try {
+        var v: Variance_Dm_V1_MemberInfo?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .memberInfo(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .memberInfo(v)
+        }
+      }()
       default: break
       }
     }
@@ -592,6 +683,14 @@ nonisolated extension Variance_Dm_V1_Content: SwiftProtobuf.Message, SwiftProtob
     case .timer?: try {
       guard case .timer(let v)? = self.body else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 15)
+    }()
+    case .groupWelcome?: try {
+      guard case .groupWelcome(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 16)
+    }()
+    case .memberInfo?: try {
+      guard case .memberInfo(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 17)
     }()
     case nil: break
     }
@@ -738,6 +837,86 @@ nonisolated extension Variance_Dm_V1_ReadReceipt: SwiftProtobuf.Message, SwiftPr
   public static func ==(lhs: Variance_Dm_V1_ReadReceipt, rhs: Variance_Dm_V1_ReadReceipt) -> Bool {
     if lhs.upTo != rhs.upTo {return false}
     if lhs.ids != rhs.ids {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Variance_Dm_V1_GroupWelcome: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GroupWelcome"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}group_id\0\u{1}name\0\u{1}welcome\0\u{1}members\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.groupID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 3: try { try decoder.decodeSingularBytesField(value: &self.welcome) }()
+      case 4: try { try decoder.decodeRepeatedMessageField(value: &self.members) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.groupID.isEmpty {
+      try visitor.visitSingularBytesField(value: self.groupID, fieldNumber: 1)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 2)
+    }
+    if !self.welcome.isEmpty {
+      try visitor.visitSingularBytesField(value: self.welcome, fieldNumber: 3)
+    }
+    if !self.members.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.members, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Variance_Dm_V1_GroupWelcome, rhs: Variance_Dm_V1_GroupWelcome) -> Bool {
+    if lhs.groupID != rhs.groupID {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.welcome != rhs.welcome {return false}
+    if lhs.members != rhs.members {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Variance_Dm_V1_MemberInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".MemberInfo"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}record\0\u{1}addresses\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.record) }()
+      case 2: try { try decoder.decodeRepeatedStringField(value: &self.addresses) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.record.isEmpty {
+      try visitor.visitSingularBytesField(value: self.record, fieldNumber: 1)
+    }
+    if !self.addresses.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.addresses, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Variance_Dm_V1_MemberInfo, rhs: Variance_Dm_V1_MemberInfo) -> Bool {
+    if lhs.record != rhs.record {return false}
+    if lhs.addresses != rhs.addresses {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

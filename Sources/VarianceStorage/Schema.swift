@@ -10,6 +10,7 @@ enum Schema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2", migrate: v2)
+        migrator.registerMigration("v3", migrate: v3)
         return migrator
     }
 
@@ -85,6 +86,35 @@ enum Schema {
     private static func v2(_ db: Database) throws {
         try db.execute(sql: """
             ALTER TABLE conversations ADD COLUMN timerSeconds INTEGER NOT NULL DEFAULT 0 CHECK (timerSeconds >= 0);
+            """)
+    }
+
+    /// v3: groups. `group_log` keeps every MLS message of a group as applied (the canonical
+    /// branch: commits, proposals, application messages), already ciphertext, to serve
+    /// members who missed them; `group_receipts` who of the members has received or read
+    /// each of our group messages.
+    private static func v3(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE group_log (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                groupId TEXT NOT NULL,
+                epoch INTEGER NOT NULL,
+                hash BLOB NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('commit', 'proposal', 'message')),
+                messageId TEXT NOT NULL DEFAULT '',
+                bytes BLOB NOT NULL,
+                createdAt INTEGER NOT NULL DEFAULT 0,
+                UNIQUE (groupId, hash)
+            );
+            CREATE INDEX group_log_by_epoch ON group_log (groupId, epoch, seq);
+            CREATE INDEX group_log_by_message ON group_log (groupId, messageId);
+
+            CREATE TABLE group_receipts (
+                messageId TEXT NOT NULL,
+                member TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('delivered', 'read')),
+                PRIMARY KEY (messageId, member)
+            );
             """)
     }
 }

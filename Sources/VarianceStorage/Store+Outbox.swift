@@ -91,6 +91,13 @@ extension Store {
         }
     }
 
+    /// Removes every queued item of a conversation (a group we left).
+    public func removeOutbox(conversation: String) throws(StorageError) {
+        try write { db in
+            try db.cachedStatement(sql: "DELETE FROM outbox WHERE conversation = ?").execute(arguments: [conversation])
+        }
+    }
+
     /// Records a failed attempt: adds one to `attempts` and sets the next attempt time.
     /// Returns false when there is no such item.
     @discardableResult

@@ -41,7 +41,7 @@ import Darwin
         let migrations = try reopened.read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
         }
-        #expect(migrations == ["v1", "v2"])
+        #expect(migrations == ["v1", "v2", "v3"])
         #expect(try reopened.conversation(id: "c")?.title == "Team")
         #expect(try reopened.messages(conversation: "c", before: nil, limit: 10, now: 0).messages.map(\.text) == ["kept"])
         try reopened.close()

@@ -32,6 +32,40 @@ public enum Content: Sendable, Hashable {
     case presence(PresenceStatus, lastSeenMs: UInt64?)
     /// The conversation's disappearing timer changed (nil: back to the 30-day default).
     case timer(seconds: UInt32?)
+    /// "You were added to a group" (over Olm only): the MLS Welcome and the members known.
+    case groupWelcome(GroupWelcome)
+    /// A group member's signed record and addresses (inside a group only).
+    case memberInfo(MemberInfo)
+}
+
+/// The Welcome of a group, as a committer sends it to a newcomer over Olm.
+public struct GroupWelcome: Sendable, Hashable {
+    /// The MLS group id.
+    public var groupID: [UInt8]
+    /// The group's name.
+    public var name: String
+    /// `MLSMessage(Welcome)` bytes.
+    public var welcome: [UInt8]
+    /// Other members and where to reach them.
+    public var members: [MemberInfo]
+
+    public init(groupID: [UInt8], name: String, welcome: [UInt8], members: [MemberInfo]) {
+        self.groupID = groupID
+        self.name = name
+        self.welcome = welcome
+        self.members = members
+    }
+}
+
+/// A member's signed identity record (encoded ``SignedIdentityRecord``) and addresses.
+public struct MemberInfo: Sendable, Hashable {
+    public var record: [UInt8]
+    public var addresses: [String]
+
+    public init(record: [UInt8], addresses: [String]) {
+        self.record = record
+        self.addresses = addresses
+    }
 }
 
 /// A presence status.

@@ -55,6 +55,15 @@ public enum DirectMessageCodec {
             var t = Variance_Dm_V1_TimerSetting()
             t.seconds = seconds ?? 0
             p.body = .timer(t)
+        case .groupWelcome(let welcome):
+            var w = Variance_Dm_V1_GroupWelcome()
+            w.groupID = Data(welcome.groupID)
+            w.name = welcome.name
+            w.welcome = Data(welcome.welcome)
+            w.members = welcome.members.map(wire)
+            p.body = .groupWelcome(w)
+        case .memberInfo(let info):
+            p.body = .memberInfo(wire(info))
         }
         guard let bytes: [UInt8] = try? p.serializedBytes() else { throw .malformed("content") }
         guard bytes.count <= MessagingLimits.maxContentBytes else { throw .tooLarge("content") }
@@ -83,6 +92,11 @@ public enum DirectMessageCodec {
                                 lastSeenMs: s.lastSeenMs == 0 ? nil : s.lastSeenMs)
         case .timer(let t)?:
             content = .timer(seconds: t.seconds == 0 ? nil : t.seconds)
+        case .groupWelcome(let w)?:
+            content = .groupWelcome(GroupWelcome(
+                groupID: Array(w.groupID), name: w.name, welcome: Array(w.welcome), members: w.members.map(memberInfo)))
+        case .memberInfo(let m)?:
+            content = .memberInfo(memberInfo(m))
         case nil:
             throw .malformed("unknown content kind")
         }
@@ -112,7 +126,34 @@ public enum DirectMessageCodec {
             for id in ids { try checkID(id) }
         case .typing, .presence:
             break
+        case .groupWelcome(let welcome):
+            guard welcome.groupID.count == MessagingLimits.groupIDBytes else { throw .malformed("group id") }
+            guard welcome.name.utf8.count <= MessagingLimits.maxGroupNameBytes else { throw .tooLarge("group name") }
+            guard !welcome.welcome.isEmpty else { throw .malformed("empty welcome") }
+            guard welcome.members.count <= MessagingLimits.maxGroupMembers else { throw .tooLarge("members") }
+            for member in welcome.members { try check(member) }
+        case .memberInfo(let info):
+            try check(info)
         }
+    }
+
+    static func check(_ info: MemberInfo) throws(MessagingError) {
+        guard info.record.count <= MessagingLimits.maxIdentityRecordBytes else { throw .tooLarge("member record") }
+        guard info.addresses.count <= MessagingLimits.maxMemberAddresses else { throw .tooLarge("member addresses") }
+        guard info.addresses.allSatisfy({ $0.utf8.count <= MessagingLimits.maxAddressBytes }) else {
+            throw .tooLarge("member address")
+        }
+    }
+
+    static func wire(_ info: MemberInfo) -> Variance_Dm_V1_MemberInfo {
+        var m = Variance_Dm_V1_MemberInfo()
+        m.record = Data(info.record)
+        m.addresses = info.addresses
+        return m
+    }
+
+    static func memberInfo(_ m: Variance_Dm_V1_MemberInfo) -> MemberInfo {
+        MemberInfo(record: Array(m.record), addresses: m.addresses)
     }
 
     /// A message id: 1...64 bytes of printable ASCII (a ULID is 26 Crockford base32 letters).

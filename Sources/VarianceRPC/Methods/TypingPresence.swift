@@ -8,7 +8,7 @@ public enum TypingSet: RPCMethod {
         public var active: Bool
 
         public init(from params: ParamsReader) throws(RPCError) {
-            conversation = try Person.check(try params.string("conversation"), field: "conversation")
+            conversation = try ConversationID.check(try params.string("conversation"), field: "conversation")
             active = try params.bool("active")
         }
     }

@@ -10,6 +10,7 @@ public enum RPCRegistry {
         ContactsFingerprint.self, ContactsRemove.self, ContactsBlock.self, ContactsUnblock.self, ContactsInvite.self,
         ConversationsList.self, ConversationsSetTimer.self, TypingSet.self, PresenceSet.self, PresenceGet.self,
         NodeStatusMethod.self, NodeConnect.self, NodePeers.self, UsernameRegister.self, UsernameResolve.self,
+        GroupsCreate.self, GroupsInvite.self, GroupsRemove.self, GroupsLeave.self, GroupsMembers.self, GroupsList.self,
     ]
 
     public static let methodNames: [String] = methods.map { $0.name }
@@ -20,7 +21,7 @@ public enum RPCRegistry {
         EngineNotification.ready, EngineNotification.failed, EngineNotification.identityChanged,
         EngineNotification.nodeStatus, EngineNotification.messageReceived, EngineNotification.messageStatus,
         EngineNotification.typing, EngineNotification.presence, EngineNotification.conversationChanged,
-        EngineNotification.contactRequest,
+        EngineNotification.contactRequest, EngineNotification.groupChanged,
     ]
 }
 
@@ -44,6 +45,9 @@ public enum EngineNotification {
     public static let contactRequest = "contact.request"
     /// `{conversation, timer, by}`: a contact changed the conversation's disappearing timer.
     public static let conversationChanged = "conversation.changed"
+    /// `{groupId, change, members}`: a group was created or joined, its members changed, or
+    /// we left it or were removed.
+    public static let groupChanged = "group.changed"
 }
 
 /// The version numbers the engine reports.

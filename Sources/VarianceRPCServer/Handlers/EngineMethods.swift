@@ -169,6 +169,35 @@ public enum EngineMethods {
                 NodePeers.Peer(peerId: $0.peerID, addrs: $0.addresses, protocols: $0.protocols, latencyMs: $0.latencyMillis)
             })
         }
+        table.async(GroupsCreate.self) { params throws(RPCError) in
+            let id = try await call { () throws(EngineError) in try await engine.createGroup(name: params.name, members: params.members) }
+            return GroupsCreate.Result(groupId: id)
+        }
+        table.async(GroupsInvite.self, lane: { $0.groupId }) { params throws(RPCError) in
+            try await call { () throws(EngineError) in try await engine.inviteToGroup(params.groupId, member: params.member) }
+            return EmptyResult()
+        }
+        table.async(GroupsRemove.self, lane: { $0.groupId }) { params throws(RPCError) in
+            try await call { () throws(EngineError) in try await engine.removeFromGroup(params.groupId, member: params.member) }
+            return EmptyResult()
+        }
+        table.async(GroupsLeave.self, lane: { $0.groupId }) { params throws(RPCError) in
+            try await call { () throws(EngineError) in try await engine.leaveGroup(params.groupId) }
+            return EmptyResult()
+        }
+        table.async(GroupsMembers.self) { params throws(RPCError) in
+            let members = try await call { () throws(EngineError) in try await engine.groupMemberDetails(params.groupId) }
+            return GroupsMembers.Result(members: members.map {
+                GroupMemberObject(did: $0.did, username: $0.username, nickname: $0.nickname, isSelf: $0.isSelf)
+            })
+        }
+        table.async(GroupsList.self) { _ throws(RPCError) in
+            let groups = try await call { () throws(EngineError) in try await engine.listGroups() }
+            return GroupsList.Result(groups: groups.map {
+                GroupObject(groupId: $0.groupID, name: $0.name, members: $0.members, epoch: Int64(clamping: $0.epoch),
+                    epochFingerprint: $0.epochFingerprint, active: $0.active)
+            })
+        }
         return table
     }
 

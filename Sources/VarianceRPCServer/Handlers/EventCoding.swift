@@ -42,6 +42,13 @@ public enum EventCoding {
                     "by": .string(by),
                 ]).bytes
             )
+        case .groupChanged(let groupID, let change, let members):
+            (
+                EngineNotification.groupChanged,
+                JSON.object([
+                    "groupId": .string(groupID), "change": .string(change), "members": .array(members.map { .string($0) }),
+                ]).bytes
+            )
         }
     }
 
