@@ -58,10 +58,31 @@ public struct TLSWriter: Sendable {
     }
 
     /// Appends a variable-length vector whose body is written by `body`.
+    ///
+    /// The body is written in place after a one-byte header, which is widened afterwards if
+    /// the body is 64 bytes or longer (one move of the body instead of a separate buffer per
+    /// vector and a copy of it).
     public mutating func writeVector(_ body: (inout TLSWriter) -> Void) {
-        var inner = TLSWriter()
-        body(&inner)
-        writeOpaque(inner.bytes)
+        let start = bytes.count
+        bytes.append(0)
+        body(&self)
+        let length = bytes.count - start - 1
+        precondition(length <= Self.maximumVectorLength, "MLS vector too long to encode")
+        if length < 64 {
+            bytes[start] = UInt8(length)
+        } else if length < 16384 {
+            let header = UInt16(length) | 0x4000
+            bytes[start] = UInt8(truncatingIfNeeded: header >> 8)
+            bytes.insert(UInt8(truncatingIfNeeded: header), at: start + 1)
+        } else {
+            let header = UInt32(length) | 0x8000_0000
+            bytes[start] = UInt8(truncatingIfNeeded: header >> 24)
+            bytes.insert(
+                contentsOf: [
+                    UInt8(truncatingIfNeeded: header >> 16), UInt8(truncatingIfNeeded: header >> 8),
+                    UInt8(truncatingIfNeeded: header),
+                ], at: start + 1)
+        }
     }
 
     /// Appends a variable-length vector of encodable values.

@@ -48,8 +48,8 @@ extension Group {
             references.append(.proposal(proposal))
         }
 
-        let applied = try applyProposals(entries, committer: ownLeafIndex, now: now)
-        var newTree = applied.tree
+        var newTree = tree
+        let applied = try applyProposals(entries, committer: ownLeafIndex, now: now, tree: &newTree)
         let newEpoch = epoch + 1
         let oldContext = context
         let created: TreeKEM.CreatedPath?
@@ -71,6 +71,7 @@ extension Group {
             created = nil
         }
         let commit = Commit(proposals: references, path: created?.updatePath)
+        newTree.cacheTreeHashes(suite: suite)
 
         let content = FramedContent(
             groupID: groupID, epoch: epoch, sender: .member(ownLeafIndex), authenticatedData: [], body: .commit(commit))
@@ -124,6 +125,8 @@ extension Group {
         try info.sign(suite: suite, key: signatureKey)
         let (key, nonce) = suite.welcomeKeyAndNonce(secrets.welcomeSecret)
         let encryptedInfo = try suite.seal(key: key, nonce: nonce, aad: [], plaintext: info.tlsSerialized)
+        // One EncryptContext (it holds the whole encrypted GroupInfo) for every newcomer.
+        let prepared = suite.prepareEncryptContext(label: "Welcome", context: encryptedInfo)
         let entries = try newMembers.map { member in
             let ancestor = TreeMath.commonAncestor(
                 TreeMath.node(ofLeaf: ownLeafIndex), TreeMath.node(ofLeaf: member.leaf))
@@ -132,8 +135,7 @@ extension Group {
             return EncryptedGroupSecrets(
                 newMember: member.keyPackage.reference(suite: suite),
                 encryptedGroupSecrets: try suite.encryptWithLabel(
-                    publicKey: member.keyPackage.initKey, label: "Welcome", context: encryptedInfo,
-                    plaintext: groupSecrets.tlsSerialized))
+                    publicKey: member.keyPackage.initKey, prepared: prepared, plaintext: groupSecrets.tlsSerialized))
         }
         return Welcome(cipherSuite: suite.id, secrets: entries, encryptedGroupInfo: encryptedInfo)
     }

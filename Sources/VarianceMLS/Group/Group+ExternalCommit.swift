@@ -25,7 +25,7 @@ extension Group {
         guard context.version == 1, context.cipherSuite == suite.id else {
             throw MLSError.invalid("group version or cipher suite is not ours")
         }
-        let tree: RatchetTree
+        var tree: RatchetTree
         if let ratchetTree {
             tree = ratchetTree
         } else if let data = info.extensions.data(ofType: ExtensionType.ratchetTree) {
@@ -35,7 +35,8 @@ extension Group {
         }
         guard let signerLeaf = tree.leaf(info.signer) else { throw MLSError.invalid("group info signer leaf is blank") }
         _ = try info.verify(suite: suite, signerPublicKey: signerLeaf.signatureKey)
-        guard tree.rootHash(suite: suite) == context.treeHash else {
+        // Hash every node once; validation and later epochs reuse these hashes.
+        guard tree.cacheTreeHashes(suite: suite) == context.treeHash else {
             throw MLSError.authentication("ratchet tree does not match the group's tree hash")
         }
         try tree.validate(suite: suite, groupID: context.groupID)

@@ -107,7 +107,8 @@ extension Group {
                     ProposalEntry(proposal: found.proposal, sender: found.sender, updateKey: found.updateKey))
             }
         }
-        let applied = try applyProposals(entries, committer: sender, now: now)
+        var newTree = tree
+        let applied = try applyProposals(entries, committer: sender, now: now, tree: &newTree)
         if applied.removed.contains(ownLeafIndex) {
             var removed = self
             removed.isActive = false
@@ -115,7 +116,6 @@ extension Group {
             return (.removed(by: sender), removed)
         }
 
-        var newTree = applied.tree
         var newKeys = keys
         if let ownUpdateKey = applied.ownUpdateKey {
             newKeys = TreePrivateKeys(leaf: ownLeafIndex, leafKey: ownUpdateKey)
@@ -128,9 +128,11 @@ extension Group {
             else {
                 throw MLSError.invalid("update path keeps the committer's encryption key")
             }
-            let existing = Set(newTree.nodes.compactMap { $0?.encryptionKey })
-            let proposed = [path.leafNode.encryptionKey] + path.nodes.map(\.encryptionKey)
-            guard Set(proposed).count == proposed.count, existing.isDisjoint(with: proposed) else {
+            var proposed = KeyLookup()
+            for key in [path.leafNode.encryptionKey] + path.nodes.map(\.encryptionKey) {
+                guard proposed.insert(key) else { throw MLSError.invalid("update path reuses an encryption key") }
+            }
+            guard !newTree.containsNode(withKeys: { encryptionKey, _ in proposed.contains(encryptionKey) }) else {
                 throw MLSError.invalid("update path reuses an encryption key")
             }
             var unchanged = self
@@ -152,7 +154,7 @@ extension Group {
             interimBefore: interimTranscriptHash, wireFormat: authenticated.wireFormat, content: authenticated.content,
             signature: authenticated.auth.signature)
         let newContext = GroupContext(
-            cipherSuite: suite.id, groupID: groupID, epoch: newEpoch, treeHash: newTree.rootHash(suite: suite),
+            cipherSuite: suite.id, groupID: groupID, epoch: newEpoch, treeHash: newTree.cacheTreeHashes(suite: suite),
             confirmedTranscriptHash: confirmed, extensions: applied.extensions)
         let newSecrets = EpochSecrets(
             suite: suite, initSecret: secrets.initSecret, commitSecret: commitSecret,

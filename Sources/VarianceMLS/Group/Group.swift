@@ -139,6 +139,8 @@ public struct Group: Sendable {
         self.suite = suite
         self.context = context
         self.tree = tree
+        // Later epochs rehash only the paths that change.
+        self.tree.cacheTreeHashes(suite: suite)
         self.keys = keys
         self.signatureKey = signatureKey
         self.secrets = secrets

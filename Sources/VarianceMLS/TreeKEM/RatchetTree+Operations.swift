@@ -4,13 +4,19 @@ extension RatchetTree {
     /// the new leaf to the unmerged leaves of the non-blank parents above it.
     @discardableResult
     public mutating func addLeaf(_ leafNode: LeafNode) throws -> UInt32 {
+        try addLeaf(leafNode, searchingFrom: 0)
+    }
+
+    /// ``addLeaf(_:)`` for callers that know no leaf before `start` is blank (several Adds in
+    /// a row), so the search for the leftmost blank leaf does not start over each time.
+    mutating func addLeaf(_ leafNode: LeafNode, searchingFrom start: UInt32) throws -> UInt32 {
         let index: UInt32
-        if let blank = (0..<leafCount).first(where: { leaf($0) == nil }) {
+        if let blank = firstBlankLeaf(from: start) {
             index = blank
         } else {
             guard leafCount < Self.maximumLeafCount else { throw MLSError.invalid("group is full") }
             index = leafCount
-            nodes += [Node?](repeating: nil, count: Int(leafCount) * 2)
+            appendBlankNodes(Int(leafCount) * 2)
         }
         let node = TreeMath.node(ofLeaf: index)
         setNode(node, .leaf(leafNode))
@@ -50,8 +56,8 @@ extension RatchetTree {
     mutating func truncate() {
         while leafCount > 1 {
             let half = leafCount / 2
-            guard (half..<leafCount).allSatisfy({ leaf($0) == nil }) else { return }
-            nodes = Array(nodes.prefix(Int(TreeMath.nodeWidth(leafCount: half))))
+            guard (half..<leafCount).allSatisfy({ isBlank(TreeMath.node(ofLeaf: $0)) }) else { return }
+            keepPrefix(Int(TreeMath.nodeWidth(leafCount: half)))
         }
     }
 }

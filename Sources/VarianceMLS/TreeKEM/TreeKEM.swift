@@ -18,6 +18,8 @@ public enum TreeKEM {
     static func applyParentHashes(
         to tree: inout RatchetTree, filteredPath: [(node: UInt32, copathChild: UInt32)], suite: CipherSuite
     ) throws -> [UInt8] {
+        // Copath subtrees do not change below; hash what changed before the path is filled in.
+        tree.cacheTreeHashes(suite: suite)
         var above: [UInt8] = []
         for entry in filteredPath.reversed() {
             guard var parent = tree.parent(entry.node) else { throw MLSError.wrongState("path node is blank") }
@@ -62,6 +64,7 @@ public enum TreeKEM {
         let expected = try applyParentHashes(to: &updated, filteredPath: filtered, suite: suite)
         guard expected == signedParentHash else { throw MLSError.authentication("update path parent hash") }
         updated.setNode(leafNode, .leaf(path.leafNode))
+        updated.cacheTreeHashes(suite: suite)
         tree = updated
     }
 
@@ -156,14 +159,14 @@ public enum TreeKEM {
         newLeaf.source = .commit(parentHash: parentHash)
         try newLeaf.sign(suite: suite, key: signatureKey, groupID: groupID, leafIndex: leaf)
         updated.setNode(leafIndexNode, .leaf(newLeaf))
+        updated.cacheTreeHashes(suite: suite)
 
-        let encodedContext = context(updated).tlsSerialized
+        let prepared = suite.prepareEncryptContext(label: "UpdatePathNode", context: context(updated).tlsSerialized)
         var pathNodes: [UpdatePathNode] = []
         for step in steps {
             let ciphertexts = try resolution(of: step.copathChild, in: updated, excluding: excluded).map { target in
                 try suite.encryptWithLabel(
-                    publicKey: updated[node: target]?.encryptionKey ?? [], label: "UpdatePathNode",
-                    context: encodedContext, plaintext: step.secret)
+                    publicKey: updated[node: target]?.encryptionKey ?? [], prepared: prepared, plaintext: step.secret)
             }
             pathNodes.append(UpdatePathNode(encryptionKey: step.publicKey, encryptedPathSecret: ciphertexts))
         }
