@@ -13,12 +13,16 @@ extension Engine {
 
     /// Registers the identity and direct-message protocols on a new node.
     func registerMessagingProtocols(on node: Swarm) async {
-        await node.handleRequests(Self.keyPackageProtocol, maxRequestBytes: 256, maxResponseBytes: 16 * 1024) {
+        await node.handleRequests(
+            Self.keyPackageProtocol, maxRequestBytes: GroupWire.maxRequestBytes, maxResponseBytes: GroupWire.maxKeyPackageResponseBytes
+        ) {
             [weak self] peer, request in
             guard let self else { throw EngineError.internalError("the engine is gone") }
             return try await self.answerKeyPackageRequest(from: peer, request)
         }
-        await node.handleRequests(Self.groupSyncProtocol, maxRequestBytes: 256, maxResponseBytes: 4 << 20) {
+        await node.handleRequests(
+            Self.groupSyncProtocol, maxRequestBytes: GroupWire.maxRequestBytes, maxResponseBytes: GroupWire.maxSyncResponseBytes
+        ) {
             [weak self] peer, request in
             guard let self else { throw EngineError.internalError("the engine is gone") }
             return try await self.answerSync(from: peer, request)

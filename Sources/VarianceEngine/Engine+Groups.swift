@@ -78,6 +78,8 @@ extension Engine {
     static let maxGroupSize = 100
     /// MLS messages held per group for later.
     static let maxHeldGroupMessages = 512
+    /// Members asked for the log when we start.
+    static let syncSources = 3
     /// Entries per sync response.
     static let groupSyncPage = 256
     /// Key packages we keep private keys for (the oldest go first).
@@ -500,20 +502,21 @@ extension Engine {
         guard let peer = await reachablePeer(of: record, node: node) else {
             throw EngineError.unreachable("\(did) cannot be reached now; they can be added to the group once they are online.")
         }
-        var request = Variance_Group_V1_KeyPackageRequest()
-        request.version = 1
         let responseBytes: [UInt8]
         do {
             responseBytes = try await node.request(
-                peer, protocolID: Self.keyPackageProtocol, try request.serializedBytes(), maxResponseBytes: 16 * 1024,
-                timeout: .seconds(15))
+                peer, protocolID: Self.keyPackageProtocol, GroupWire.encodeKeyPackageRequest(),
+                maxResponseBytes: GroupWire.maxKeyPackageResponseBytes, timeout: .seconds(15))
         } catch {
             throw EngineError.unreachable("\(did) did not give a key package: \(error)")
         }
-        guard let response = try? Variance_Group_V1_KeyPackageResponse(serializedBytes: responseBytes), response.version == 1
-        else { throw EngineError.crypto("\(did)'s node answered with something that is not a key package.") }
-        guard response.error.isEmpty else { throw EngineError.unreachable("\(did)'s node refused: \(response.error)") }
-        guard let message = try? MLSMessage(tlsSerialized: Array(response.keyPackage)),
+        let keyPackageBytes: [UInt8]
+        switch try? GroupWire.decodeKeyPackageResponse(responseBytes) {
+        case .success(let bytes)?: keyPackageBytes = bytes
+        case .failure(let refusal)?: throw EngineError.unreachable("\(did)'s node refused: \(refusal.reason).")
+        case nil: throw EngineError.crypto("\(did)'s node answered with something that is not a key package.")
+        }
+        guard let message = try? MLSMessage(tlsSerialized: keyPackageBytes),
             case .keyPackage(let keyPackage) = message.body,
             (try? KeyPackage(verifying: keyPackage, suite: Self.suite, now: nowSeconds)) != nil,
             Self.memberDID(keyPackage.leafNode) == did
@@ -524,11 +527,8 @@ extension Engine {
     /// Answers a KeyPackage request from a contact's peer with a fresh one, whose private
     /// keys we keep (at most ``maxStoredKeyPackages``).
     func answerKeyPackageRequest(from peer: PeerID, _ bytes: [UInt8]) throws -> [UInt8] {
-        var response = Variance_Group_V1_KeyPackageResponse()
-        response.version = 1
-        guard let request = try? Variance_Group_V1_KeyPackageRequest(serializedBytes: bytes), request.version == 1 else {
-            response.error = "malformed request"
-            return try response.serializedBytes()
+        guard (try? GroupWire.decodeKeyPackageRequest(bytes)) != nil else {
+            return try GroupWire.encodeKeyPackageResponse(keyPackage: [], error: "malformed request")
         }
         let identity = try readyIdentity()
         let store = try readyStore()
@@ -536,8 +536,7 @@ extension Engine {
             !contact.blocked && ((try? knownRecord(contact.did))??.peerIDs.contains(peer) ?? false)
         }
         guard isContact else {
-            response.error = "only contacts can add us to groups"
-            return try response.serializedBytes()
+            return try GroupWire.encodeKeyPackageResponse(keyPackage: [], error: "only contacts can add us to groups")
         }
         var rng = SystemRandomNumberGenerator()
         let now = nowSeconds
@@ -553,8 +552,8 @@ extension Engine {
         }
         settings.append((Self.keyPackageIndexKey, index.flatMap { $0 }))
         try store.setValues(settings)
-        response.keyPackage = Data(MLSMessage(.keyPackage(bundle.keyPackage.value)).tlsSerialized)
-        return try response.serializedBytes()
+        return try GroupWire.encodeKeyPackageResponse(
+            keyPackage: MLSMessage(.keyPackage(bundle.keyPackage.value)).tlsSerialized, error: nil)
     }
 
     /// The 32-byte references of an index value.
@@ -642,19 +641,20 @@ extension Engine {
 
     // MARK: Reaching members
 
-    /// Dials the members we can (their records known) and, with `sync`, asks the first
-    /// one reached for what we missed.
+    /// Dials the members we can (their records known) and, with `sync`, asks up to
+    /// ``syncSources`` of them for what we missed (a member may itself have missed part:
+    /// several logs together leave no gap that any one of them covers).
     func reachMembers(of groupID: String, sync: Bool) async {
         guard let node = await startNode(), let current = groupRuntimes[groupID],
             let members = try? Self.memberDIDs(current.group)
         else { return }
-        var synced = false
+        var synced = 0
         for did in members.sortedValues where did != identity?.did {
             var record: IdentityRecord? = (try? knownRecord(did)) ?? nil
             if record == nil { record = await recordFromDirectory(did) }
             guard let record else { continue }
             guard let peer = await reachablePeer(of: record, node: node) else { continue }
-            if sync, !synced { synced = await syncGroup(groupID, from: peer) }
+            if sync, synced < Self.syncSources, await syncGroup(groupID, from: peer) { synced += 1 }
         }
     }
 
@@ -688,23 +688,19 @@ extension Engine {
         guard let node = swarm, let start = groupRuntimes[groupID], start.active else { return false }
         var after: UInt64 = 0
         for _ in 0..<200 {
-            var request = Variance_Group_V1_SyncRequest()
-            request.version = 1
-            request.groupID = Data(start.group.groupID)
-            request.epoch = start.group.epoch
-            request.after = after
-            request.limit = UInt32(Self.groupSyncPage)
-            guard let bytes: [UInt8] = try? request.serializedBytes(),
+            let request = GroupWire.SyncRequest(
+                groupID: start.group.groupID, epoch: start.group.epoch, after: after, limit: Self.groupSyncPage)
+            guard let bytes = try? GroupWire.encode(request),
                 let responseBytes = try? await node.request(
-                    peer, protocolID: Self.groupSyncProtocol, bytes, maxResponseBytes: 4 << 20, timeout: .seconds(20)),
-                let response = try? Variance_Group_V1_SyncResponse(serializedBytes: responseBytes), response.version == 1,
-                response.error.isEmpty
+                    peer, protocolID: Self.groupSyncProtocol, bytes, maxResponseBytes: GroupWire.maxSyncResponseBytes,
+                    timeout: .seconds(20)),
+                let response = try? GroupWire.decodeSyncResponse(responseBytes), response.error == nil
             else { return false }
             logger.debug("Group sync page", metadata: [
                 "group": "\(groupID)", "peer": "\(peer)", "entries": "\(response.messages.count)", "more": "\(response.more)",
             ])
-            for message in response.messages.prefix(Self.groupSyncPage) {
-                await receiveGroupMessage(groupID, Array(message), from: peer, live: false)
+            for message in response.messages {
+                await receiveGroupMessage(groupID, message, from: peer, live: false)
             }
             guard response.more, response.next > after else { return true }
             after = response.next
@@ -714,29 +710,30 @@ extension Engine {
 
     /// Answers a sync request from a member's peer with a page of our log.
     func answerSync(from peer: PeerID, _ bytes: [UInt8]) throws -> [UInt8] {
-        var response = Variance_Group_V1_SyncResponse()
-        response.version = 1
-        guard let request = try? Variance_Group_V1_SyncRequest(serializedBytes: bytes), request.version == 1,
-            request.groupID.count == MessagingLimits.groupIDBytes
-        else {
-            response.error = "malformed request"
-            return try response.serializedBytes()
+        guard let request = try? GroupWire.decodeSyncRequest(bytes) else {
+            return try GroupWire.encode(GroupWire.SyncResponse(messages: [], next: 0, more: false, error: "malformed request"))
         }
         loadGroupsIfNeeded()
-        let groupID = Self.hex(Array(request.groupID))
+        let groupID = Self.hex(request.groupID)
         guard let current = groupRuntimes[groupID], let members = try? Self.memberDIDs(current.group),
             members.values.contains(where: { did in (try? knownRecord(did))??.peerIDs.contains(peer) ?? false })
         else {
-            response.error = "not a member"
-            return try response.serializedBytes()
+            return try GroupWire.encode(GroupWire.SyncResponse(messages: [], next: 0, more: false, error: "not a member"))
         }
-        let limit = Int(min(max(request.limit, 1), UInt32(Self.groupSyncPage)))
+        // Pages stay under the response bound: entries are added while they fit.
         let entries = try readyStore().groupLog(
-            groupID, fromEpoch: request.epoch, after: Int64(clamping: request.after), limit: limit + 1)
-        response.messages = entries.prefix(limit).map { Data($0.bytes) }
-        response.more = entries.count > limit
-        response.next = UInt64(max(entries.prefix(limit).last?.seq ?? Int64(clamping: request.after), 0))
-        return try response.serializedBytes()
+            groupID, fromEpoch: request.epoch, after: Int64(clamping: request.after), limit: request.limit + 1)
+        var page: [GroupLogEntry] = []
+        var size = 64
+        for entry in entries.prefix(request.limit) {
+            guard entry.bytes.count <= GroupWire.maxMLSMessageBytes else { continue }
+            size += entry.bytes.count + 8
+            guard size <= GroupWire.maxSyncResponseBytes else { break }
+            page.append(entry)
+        }
+        let next = UInt64(max(page.last?.seq ?? Int64(clamping: request.after), 0))
+        return try GroupWire.encode(GroupWire.SyncResponse(
+            messages: page.map(\.bytes), next: next, more: entries.count > page.count))
     }
 
     // MARK: Receiving

@@ -41,11 +41,17 @@
     ("node.connect" . variance-api-node-connect)
     ("node.peers" . variance-api-node-peers)
     ("username.register" . variance-api-username-register)
-    ("username.resolve" . variance-api-username-resolve))
+    ("username.resolve" . variance-api-username-resolve)
+    ("groups.create" . variance-api-groups-create)
+    ("groups.invite" . variance-api-groups-invite)
+    ("groups.remove" . variance-api-groups-remove)
+    ("groups.leave" . variance-api-groups-leave)
+    ("groups.members" . variance-api-groups-members)
+    ("groups.list" . variance-api-groups-list))
   "Each method of the engine and the function that calls it.")
 
 (defconst variance-notifications
-  '("engine.ready" "engine.failed" "identity.changed" "node.status" "message.received" "message.status" "typing" "presence" "conversation.changed" "contact.request")
+  '("engine.ready" "engine.failed" "identity.changed" "node.status" "message.received" "message.status" "typing" "presence" "conversation.changed" "contact.request" "group.changed")
   "The notifications the engine sends.")
 
 (defconst variance-error-codes
@@ -154,9 +160,12 @@ reports sent (the contact's node took it), delivered (its delivery receipt) and
 read.
 
 Keyword arguments:
-  :conversation (required) The contact's DID, or @name: a contact's username,
-    or a name registered in the network, which is then looked up and added as a
-    contact first (as contacts.add {username} does).
+  :conversation (required) The contact's DID, a group id, or @name: a contact's
+    username, or a name registered in the network, which is then looked up and
+    added as a contact first (as contacts.add {username} does). In a group the
+    text is MLS-encrypted and published on the group's topic; it is delivered
+    when every other member sent a receipt, read when every other member read
+    it.
   :text (required) The text, 1 to 16384 UTF-8 bytes.
   :reply-to The id of the message this answers (1 to 64 printable ASCII
     characters; a ULID)."
@@ -172,8 +181,8 @@ and a read receipt is queued for the contact through the outbox; on its side,
 its messages up to the newest one read get message.status read.
 
 Keyword arguments:
-  :conversation (required) The conversation id (the contact's DID). A contact
-    may be named by @name.
+  :conversation (required) The conversation id (the contact's DID, or a group
+    id). A contact may be named by @name.
   :up-to (required) The id of the newest message read."
   (variance--require-param "messages.markRead" "conversation" conversation)
   (variance--require-param "messages.markRead" "up-to" up-to)
@@ -280,7 +289,7 @@ contact is connected, or when it is blocked. Receivers should treat active as
 stale after 15 s without a refresh.
 
 Keyword arguments:
-  :conversation (required) The contact's DID.
+  :conversation (required) The contact's DID (or @name), or a group id.
   :active (required) true: typing; false: stopped."
   (variance--require-param "typing.set" "conversation" conversation)
   (variance--require-param "typing.set" "active" active)
@@ -353,6 +362,68 @@ Keyword arguments:
     only, case-folded; a leading @ is dropped)."
   (variance--require-param "username.resolve" "name" name)
   (variance-call conn "username.resolve" (variance--params (list (cons 'name name)))))
+
+(cl-defun variance-api-groups-create (conn &key name members)
+  "Call groups.create with CONN, a `variance-connection'.
+Creates an MLS group (RFC 9420, cipher suite 1) with us and the members named,
+each of whom must be reachable now (their node gives a fresh KeyPackage to
+contacts only); each gets a Welcome over the direct-message channel. At most
+100 members in a group. Emits group.changed (created, then added).
+
+Keyword arguments:
+  :name (required) The group's name, 1 to 256 bytes.
+  :members People to add at once: DIDs or @names of contacts (at most 99)."
+  (variance--require-param "groups.create" "name" name)
+  (variance-call conn "groups.create" (variance--params (list (cons 'name name) (cons 'members members)))))
+
+(cl-defun variance-api-groups-invite (conn &key group-id member)
+  "Call groups.invite with CONN, a `variance-connection'.
+Adds a person (reachable now) to the group with one commit; they get a
+Welcome. Any member may add. Emits group.changed (added).
+
+Keyword arguments:
+  :group-id (required) The group.
+  :member (required) A DID, or the @name of a contact."
+  (variance--require-param "groups.invite" "group-id" group-id)
+  (variance--require-param "groups.invite" "member" member)
+  (variance-call conn "groups.invite" (variance--params (list (cons 'groupId group-id) (cons 'member member)))))
+
+(cl-defun variance-api-groups-remove (conn &key group-id member)
+  "Call groups.remove with CONN, a `variance-connection'.
+Removes a member from the group with one commit; they can no longer read what
+follows. Any member may remove. Emits group.changed (removed).
+
+Keyword arguments:
+  :group-id (required) The group.
+  :member (required) A DID, or the @name of a contact."
+  (variance--require-param "groups.remove" "group-id" group-id)
+  (variance--require-param "groups.remove" "member" member)
+  (variance-call conn "groups.remove" (variance--params (list (cons 'groupId group-id) (cons 'member member)))))
+
+(cl-defun variance-api-groups-leave (conn &key group-id)
+  "Call groups.leave with CONN, a `variance-connection'.
+Leaves the group: a proposal to remove us goes to the members, one of whom
+commits it. We stop sending and reading there at once; the history stays. Emits
+group.changed (left).
+
+Keyword arguments:
+  :group-id (required) The group."
+  (variance--require-param "groups.leave" "group-id" group-id)
+  (variance-call conn "groups.leave" (variance--params (list (cons 'groupId group-id)))))
+
+(cl-defun variance-api-groups-members (conn &key group-id)
+  "Call groups.members with CONN, a `variance-connection'.
+The group's members, us first.
+
+Keyword arguments:
+  :group-id (required) The group."
+  (variance--require-param "groups.members" "group-id" group-id)
+  (variance-call conn "groups.members" (variance--params (list (cons 'groupId group-id)))))
+
+(cl-defun variance-api-groups-list (conn)
+  "Call groups.list with CONN, a `variance-connection'.
+Every group we are or were in (active false once we left or were removed)."
+  (variance-call conn "groups.list"))
 
 (provide 'variance-methods)
 ;;; variance-methods.el ends here

@@ -71,6 +71,9 @@ export type Presence = {
 /** A person: the DID of a contact (did:key:…), or @name, the username of a contact. */
 export type Person = string;
 
+/** A group id: the MLS group id in lowercase hex. */
+export type GroupID = string;
+
 // -- Methods
 
 /** engine.info */
@@ -179,7 +182,7 @@ export type MessagesListResult = {
 
 /** messages.send */
 export type MessagesSendParams = {
-  /** The contact's DID, or @name: a contact's username, or a name registered in the network, which is then looked up and added as a contact first (as contacts.add {username} does). */
+  /** The contact's DID, a group id, or @name: a contact's username, or a name registered in the network, which is then looked up and added as a contact first (as contacts.add {username} does). In a group the text is MLS-encrypted and published on the group's topic; it is delivered when every other member sent a receipt, read when every other member read it. */
   conversation: string;
   /** The text, 1 to 16384 UTF-8 bytes. */
   text: string;
@@ -193,7 +196,7 @@ export type MessagesSendResult = {
 
 /** messages.markRead */
 export type MessagesMarkReadParams = {
-  /** The conversation id (the contact's DID). A contact may be named by @name. */
+  /** The conversation id (the contact's DID, or a group id). A contact may be named by @name. */
   conversation: string;
   /** The id of the newest message read. */
   upTo: string;
@@ -285,8 +288,8 @@ export type ConversationsSetTimerResult = {
 
 /** typing.set */
 export type TypingSetParams = {
-  /** The contact's DID. */
-  conversation: Person;
+  /** The contact's DID (or @name), or a group id. */
+  conversation: string;
   /** true: typing; false: stopped. */
   active: boolean;
 };
@@ -351,6 +354,69 @@ export type UsernameResolveResult = {
   peerIds: PeerID[];
 };
 
+/** groups.create */
+export type GroupsCreateParams = {
+  /** The group's name, 1 to 256 bytes. */
+  name: string;
+  /** People to add at once: DIDs or @names of contacts (at most 99). */
+  members?: Person[];
+};
+export type GroupsCreateResult = {
+  groupId: GroupID;
+};
+
+/** groups.invite */
+export type GroupsInviteParams = {
+  /** The group. */
+  groupId: GroupID;
+  /** A DID, or the @name of a contact. */
+  member: Person;
+};
+export type GroupsInviteResult = Record<string, never>;
+
+/** groups.remove */
+export type GroupsRemoveParams = {
+  /** The group. */
+  groupId: GroupID;
+  /** A DID, or the @name of a contact. */
+  member: Person;
+};
+export type GroupsRemoveResult = Record<string, never>;
+
+/** groups.leave */
+export type GroupsLeaveParams = {
+  /** The group. */
+  groupId: GroupID;
+};
+export type GroupsLeaveResult = Record<string, never>;
+
+/** groups.members */
+export type GroupsMembersParams = {
+  /** The group. */
+  groupId: GroupID;
+};
+export type GroupsMembersResult = {
+  members: Array<{
+    did: DID;
+    username?: string;
+    nickname?: string;
+    self: boolean;
+  }>;
+};
+
+/** groups.list */
+export type GroupsListParams = Record<string, never>;
+export type GroupsListResult = {
+  groups: Array<{
+    groupId: GroupID;
+    name: string;
+    members: DID[];
+    epoch: number;
+    active: boolean;
+    epochFingerprint: string;
+  }>;
+};
+
 /** Each method's params and result, by wire name. */
 export interface Methods {
   "engine.info": { params: EngineInfoParams; result: EngineInfoResult };
@@ -383,6 +449,12 @@ export interface Methods {
   "node.peers": { params: NodePeersParams; result: NodePeersResult };
   "username.register": { params: UsernameRegisterParams; result: UsernameRegisterResult };
   "username.resolve": { params: UsernameResolveParams; result: UsernameResolveResult };
+  "groups.create": { params: GroupsCreateParams; result: GroupsCreateResult };
+  "groups.invite": { params: GroupsInviteParams; result: GroupsInviteResult };
+  "groups.remove": { params: GroupsRemoveParams; result: GroupsRemoveResult };
+  "groups.leave": { params: GroupsLeaveParams; result: GroupsLeaveResult };
+  "groups.members": { params: GroupsMembersParams; result: GroupsMembersResult };
+  "groups.list": { params: GroupsListParams; result: GroupsListResult };
 }
 
 // -- Notifications
@@ -456,6 +528,13 @@ export interface Notifications {
     seq: number;
     from: DID;
     username?: string;
+  };
+  /** A group was created or joined, its members changed (added, removed, changed), or we left it or were removed from it (members empty then). Persisted; replayable. */
+  "group.changed": {
+    seq: number;
+    groupId: GroupID;
+    change: "created" | "joined" | "added" | "removed" | "changed" | "left";
+    members: DID[];
   };
 }
 
@@ -584,4 +663,16 @@ export declare class Engine extends EventEmitter {
   usernameRegister(params: UsernameRegisterParams): Promise<UsernameRegisterResult>;
   /** The DID holding a username and its peer IDs, from the DHT; the claim's signature, name and lifetime are verified (a forged or expired claim is ignored). -32002 when no one holds it. */
   usernameResolve(params: UsernameResolveParams): Promise<UsernameResolveResult>;
+  /** Creates an MLS group (RFC 9420, cipher suite 1) with us and the members named, each of whom must be reachable now (their node gives a fresh KeyPackage to contacts only); each gets a Welcome over the direct-message channel. At most 100 members in a group. Emits group.changed (created, then added). */
+  groupsCreate(params: GroupsCreateParams): Promise<GroupsCreateResult>;
+  /** Adds a person (reachable now) to the group with one commit; they get a Welcome. Any member may add. Emits group.changed (added). */
+  groupsInvite(params: GroupsInviteParams): Promise<GroupsInviteResult>;
+  /** Removes a member from the group with one commit; they can no longer read what follows. Any member may remove. Emits group.changed (removed). */
+  groupsRemove(params: GroupsRemoveParams): Promise<GroupsRemoveResult>;
+  /** Leaves the group: a proposal to remove us goes to the members, one of whom commits it. We stop sending and reading there at once; the history stays. Emits group.changed (left). */
+  groupsLeave(params: GroupsLeaveParams): Promise<GroupsLeaveResult>;
+  /** The group's members, us first. */
+  groupsMembers(params: GroupsMembersParams): Promise<GroupsMembersResult>;
+  /** Every group we are or were in (active false once we left or were removed). */
+  groupsList(params?: GroupsListParams): Promise<GroupsListResult>;
 }

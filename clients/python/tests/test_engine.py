@@ -260,3 +260,34 @@ async def test_cancelling_a_call_sends_cancel_request(engine_path, tmp_path):
         assert sent[1] == {"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": request_id}}
         await asyncio.wait_for(cancelled_answer.wait(), TIMEOUT)  # the engine stopped the dial
         assert (await engine.engine_info())["identity"] == "ready"  # still serving
+
+
+async def test_a_group_through_the_client(engine_path, tmp_path):
+    """groups.create with a contact, group.changed on both sides, a text in the group."""
+    async with Engine.spawn(engine_path, tmp_path / "alice", "--listen", "/ip4/127.0.0.1/tcp/0") as alice, \
+            Engine.spawn(engine_path, tmp_path / "bob", "--listen", "/ip4/127.0.0.1/tcp/0") as bob:
+        alice_id = await alice.identity_create(username="alice")
+        bob_id = await bob.identity_create(username="bob")
+        alice_address = (await alice.node_status())["listenAddrs"][0]
+        bob_address = (await bob.node_status())["listenAddrs"][0]
+        await alice.contacts_add(did=bob_id["did"], multiaddr=bob_address)
+        await bob.contacts_add(did=alice_id["did"], multiaddr=alice_address)
+        bob_groups = bob.events(after=bob.last_seq, kinds=["group.changed"])
+        bob_texts = bob.events(after=bob.last_seq, kinds=["message.received"])
+        created = await alice.groups_create(name="Hikers", members=[bob_id["did"]])
+        group = created["groupId"]
+        joined = await next_matching(bob_groups, lambda e: e["groupId"] == group)
+        assert joined["change"] == "joined"
+        assert sorted(joined["members"]) == sorted([alice_id["did"], bob_id["did"]])
+        await alice.messages_send(conversation=group, text="hello group")
+        text = await next_matching(bob_texts, lambda e: e["conversation"] == group)
+        assert text["message"]["text"] == "hello group" and text["message"]["from"] == alice_id["did"]
+        listed = (await bob.groups_list())["groups"]
+        assert [g["name"] for g in listed] == ["Hikers"]
+        members = (await bob.groups_members(group_id=group))["members"]
+        assert {m["did"] for m in members} == {alice_id["did"], bob_id["did"]}
+        with pytest.raises(RPCError) as error:
+            await bob.groups_members(group_id="0" * 32)
+        assert error.value.code == -32002
+        await bob_groups.aclose()
+        await bob_texts.aclose()

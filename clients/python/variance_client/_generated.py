@@ -163,6 +163,34 @@ UsernameResolveResult = TypedDict("UsernameResolveResult", {
     "peerIds": list[str],
 })
 
+GroupsCreateResult = TypedDict("GroupsCreateResult", {
+    "groupId": str,
+})
+
+GroupsMembersResultMembersItem = TypedDict("GroupsMembersResultMembersItem", {
+    "did": str,
+    "username": NotRequired[str],
+    "nickname": NotRequired[str],
+    "self": bool,
+})
+
+GroupsMembersResult = TypedDict("GroupsMembersResult", {
+    "members": list[GroupsMembersResultMembersItem],
+})
+
+GroupsListResultGroupsItem = TypedDict("GroupsListResultGroupsItem", {
+    "groupId": str,
+    "name": str,
+    "members": list[str],
+    "epoch": int,
+    "active": bool,
+    "epochFingerprint": str,
+})
+
+GroupsListResult = TypedDict("GroupsListResult", {
+    "groups": list[GroupsListResultGroupsItem],
+})
+
 EngineReadyParams = TypedDict("EngineReadyParams", {
     "version": str,
     "protocolVersion": int,
@@ -233,6 +261,13 @@ ContactRequestParams = TypedDict("ContactRequestParams", {
     "username": NotRequired[str],
 })
 
+GroupChangedParams = TypedDict("GroupChangedParams", {
+    "seq": int,
+    "groupId": str,
+    "change": Literal["created", "joined", "added", "removed", "changed", "left"],
+    "members": list[str],
+})
+
 # Wire method name -> Python method name on Engine.
 METHODS: dict[str, str] = {
     "engine.info": "engine_info",
@@ -265,6 +300,12 @@ METHODS: dict[str, str] = {
     "node.peers": "node_peers",
     "username.register": "username_register",
     "username.resolve": "username_resolve",
+    "groups.create": "groups_create",
+    "groups.invite": "groups_invite",
+    "groups.remove": "groups_remove",
+    "groups.leave": "groups_leave",
+    "groups.members": "groups_members",
+    "groups.list": "groups_list",
 }
 
 # Notification name -> the type of its params.
@@ -279,6 +320,7 @@ NOTIFICATIONS: dict[str, str] = {
     "presence": "PresenceParams",
     "conversation.changed": "ConversationChangedParams",
     "contact.request": "ContactRequestParams",
+    "group.changed": "GroupChangedParams",
 }
 
 # Application error codes of the document (components/errors).
@@ -417,7 +459,7 @@ class GeneratedMethods:
         """`messages.send`: Store a text with its outbox item in one transaction and answer queued at once (so a burst of sends is pipelined); the conversation's queue is then encrypted with Olm and sent in order over /variance/dm/1.0.0, kept across restarts and retried with backoff and whenever the contact's peer connects. message.status reports sent (the contact's node took it), delivered (its delivery receipt) and read.
 
         Params:
-            conversation (required): The contact's DID, or @name: a contact's username, or a name registered in the network, which is then looked up and added as a contact first (as contacts.add {username} does).
+            conversation (required): The contact's DID, a group id, or @name: a contact's username, or a name registered in the network, which is then looked up and added as a contact first (as contacts.add {username} does). In a group the text is MLS-encrypted and published on the group's topic; it is delivered when every other member sent a receipt, read when every other member read it.
             text (required): The text, 1 to 16384 UTF-8 bytes.
             reply_to (optional): The id of the message this answers (1 to 64 printable ASCII characters; a ULID).
 
@@ -433,7 +475,7 @@ class GeneratedMethods:
         """`messages.markRead`: Mark the incoming messages of a conversation up to and including a message read: the unread count becomes the number of incoming messages newer than it, and a read receipt is queued for the contact through the outbox; on its side, its messages up to the newest one read get message.status read.
 
         Params:
-            conversation (required): The conversation id (the contact's DID). A contact may be named by @name.
+            conversation (required): The conversation id (the contact's DID, or a group id). A contact may be named by @name.
             up_to (required): The id of the newest message read.
 
         Errors:
@@ -568,7 +610,7 @@ class GeneratedMethods:
         """`typing.set`: Tell a contact we started or stopped typing; it gets a typing notification. Best effort and never queued: nothing is sent when no peer of the contact is connected, or when it is blocked. Receivers should treat active as stale after 15 s without a refresh.
 
         Params:
-            conversation (required): The contact's DID.
+            conversation (required): The contact's DID (or @name), or a group id.
             active (required): true: typing; false: stopped.
 
         Errors:
@@ -665,3 +707,92 @@ class GeneratedMethods:
         """
         params = {"name": name}
         return await self.call("username.resolve", **{k: v for k, v in params.items() if v is not None})
+
+    async def groups_create(self, *, name: str, members: list[str] | None = None) -> GroupsCreateResult:
+        """`groups.create`: Creates an MLS group (RFC 9420, cipher suite 1) with us and the members named, each of whom must be reachable now (their node gives a fresh KeyPackage to contacts only); each gets a Welcome over the direct-message channel. At most 100 members in a group. Emits group.changed (created, then added).
+
+        Params:
+            name (required): The group's name, 1 to 256 bytes.
+            members (optional): People to add at once: DIDs or @names of contacts (at most 99).
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+            -32602 InvalidParams: Invalid params; data names the field and the reason.
+            -32002 NotFound: Not found.
+            -32003 Unreachable: The peer is unreachable right now; the message is queued.
+            -32006 CryptoFailure: A cryptographic check failed (bad checksum, wrong passphrase, bad signature).
+        """
+        params = {"name": name, "members": members}
+        return await self.call("groups.create", **{k: v for k, v in params.items() if v is not None})
+
+    async def groups_invite(self, *, group_id: str, member: str) -> dict[str, Any]:
+        """`groups.invite`: Adds a person (reachable now) to the group with one commit; they get a Welcome. Any member may add. Emits group.changed (added).
+
+        Params:
+            group_id (required): The group.
+            member (required): A DID, or the @name of a contact.
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+            -32602 InvalidParams: Invalid params; data names the field and the reason.
+            -32002 NotFound: Not found.
+            -32003 Unreachable: The peer is unreachable right now; the message is queued.
+            -32005 Conflict: Already exists, or a conflicting state.
+            -32006 CryptoFailure: A cryptographic check failed (bad checksum, wrong passphrase, bad signature).
+        """
+        params = {"groupId": group_id, "member": member}
+        return await self.call("groups.invite", **{k: v for k, v in params.items() if v is not None})
+
+    async def groups_remove(self, *, group_id: str, member: str) -> dict[str, Any]:
+        """`groups.remove`: Removes a member from the group with one commit; they can no longer read what follows. Any member may remove. Emits group.changed (removed).
+
+        Params:
+            group_id (required): The group.
+            member (required): A DID, or the @name of a contact.
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+            -32602 InvalidParams: Invalid params; data names the field and the reason.
+            -32002 NotFound: Not found.
+            -32005 Conflict: Already exists, or a conflicting state.
+            -32006 CryptoFailure: A cryptographic check failed (bad checksum, wrong passphrase, bad signature).
+        """
+        params = {"groupId": group_id, "member": member}
+        return await self.call("groups.remove", **{k: v for k, v in params.items() if v is not None})
+
+    async def groups_leave(self, *, group_id: str) -> dict[str, Any]:
+        """`groups.leave`: Leaves the group: a proposal to remove us goes to the members, one of whom commits it. We stop sending and reading there at once; the history stays. Emits group.changed (left).
+
+        Params:
+            group_id (required): The group.
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+            -32602 InvalidParams: Invalid params; data names the field and the reason.
+            -32002 NotFound: Not found.
+            -32005 Conflict: Already exists, or a conflicting state.
+        """
+        params = {"groupId": group_id}
+        return await self.call("groups.leave", **{k: v for k, v in params.items() if v is not None})
+
+    async def groups_members(self, *, group_id: str) -> GroupsMembersResult:
+        """`groups.members`: The group's members, us first.
+
+        Params:
+            group_id (required): The group.
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+            -32602 InvalidParams: Invalid params; data names the field and the reason.
+            -32002 NotFound: Not found.
+        """
+        params = {"groupId": group_id}
+        return await self.call("groups.members", **{k: v for k, v in params.items() if v is not None})
+
+    async def groups_list(self) -> GroupsListResult:
+        """`groups.list`: Every group we are or were in (active false once we left or were removed).
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+        """
+        return await self.call("groups.list")
