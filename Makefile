@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(PATH):/opt/swift/usr/bin
 
 # Debian packages the build needs (DESIGN.md). Later issues add to this list.
-APT_PACKAGES := libsodium-dev libedit-dev libsqlite3-dev pkg-config jq build-essential libgmp-dev python3-venv libolm-dev libqrencode-dev emacs-nox nodejs zbar-tools iproute2 iptables libopus-dev libvpx-dev
+APT_PACKAGES := libsodium-dev libedit-dev libsqlite3-dev pkg-config jq build-essential libgmp-dev python3-venv libolm-dev libqrencode-dev emacs-nox nodejs zbar-tools iproute2 iptables libopus-dev libvpx-dev libnice-dev libglib2.0-dev libsrtp2-dev libssl-dev coturn
 SWIFT_TEST_FLAGS ?=
 
 .PHONY: all deps build build-release interop-venv test demo bench fuzz clean

@@ -35,6 +35,12 @@ let package = Package(
         // libvpx's init entry points and control calls are macros or variadic: Swift needs
         // plain C functions in front of them.
         .target(name: "CVPXShim", dependencies: ["CVPX"]),
+        .systemLibrary(name: "CNice", pkgConfig: "nice", providers: [.apt(["libnice-dev", "libglib2.0-dev"])]),
+        .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // The media path of calls: ICE (libnice, its GLib loop on its own thread), DTLS-SRTP
+        // (OpenSSL, libsrtp2), minimal SDP.
+        .target(name: "VarianceCallTransport", dependencies: ["CNice", "CSRTP", "COpenSSL"]),
         // The media core of calls: RTP/RTCP, payload formats, jitter buffers, Opus and VP8,
         // test sources and sinks, the call state machine and signalling (pure but for the codecs).
         .target(
@@ -138,7 +144,7 @@ let package = Package(
             name: "VarianceEngine",
             dependencies: [
                 "VarianceIdentity", "VarianceStorage", "LibP2P", "LibP2PCore", "LibP2PKad", "LibP2PRelay", "LibP2PNAT", "VarianceMessaging",
-                "VarianceOlm", "VarianceOffline", "VarianceProtos", "VarianceMLS",
+                "VarianceOlm", "VarianceOffline", "VarianceProtos", "VarianceMLS", "VarianceMedia", "VarianceCallTransport",
                 "VarianceQR",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -283,7 +289,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "VarianceRPC",
+                "VarianceRPC", "VarianceMedia",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]

@@ -96,6 +96,33 @@ public enum ConfigFile {
                     default: throw bad("p2p.hole_punch_scope", "public or private")
                     }
                 }
+            case "media":
+                let section = try mapping(value, "media")
+                if let v = section["stun"] {
+                    guard let list = v as? [String], list.allSatisfy({ $0.hasPrefix("stun:") }) else {
+                        throw bad("media.stun", "a list of stun:host[:port] URLs")
+                    }
+                    configuration.stunServers = list
+                }
+                if let v = section["turn"] {
+                    guard let list = v as? [Any] else { throw bad("media.turn", "a list of {url, username, credential}") }
+                    var servers: [(url: String, username: String, credential: String)] = []
+                    for entry in list {
+                        guard let server = entry as? [String: Any], let url = server["url"] as? String, url.hasPrefix("turn:"),
+                            let username = server["username"] as? String, let credential = server["credential"] as? String
+                        else { throw bad("media.turn", "a list of {url: turn:host[:port], username, credential}") }
+                        servers.append((url, username, credential))
+                    }
+                    configuration.turnServers = servers
+                }
+                if let v = section["relay_only"] {
+                    guard let on = v as? Bool else { throw bad("media.relay_only", "true or false") }
+                    configuration.relayOnlyMedia = on
+                }
+                if let v = section["host_addresses"] {
+                    guard let list = v as? [String] else { throw bad("media.host_addresses", "a list of IP addresses") }
+                    configuration.mediaHostAddresses = list
+                }
             default:
                 warnings.append("unknown setting '\(key)' in \(configuration.configFile)")
             }

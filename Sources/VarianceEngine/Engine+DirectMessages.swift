@@ -192,6 +192,8 @@ extension Engine {
             try acceptWelcome(welcome, from: record)
         case .memberInfo:
             break  // only meaningful inside a group
+        case .callSignal(let bytes):
+            Task { await self.receiveCallSignal(bytes, from: record) }
         }
     }
 

@@ -946,7 +946,7 @@ extension Engine {
                 keep(groupID, entry)
                 rememberMember(info, expectedDID: did)
                 if live { Task { await self.reach(did) } }
-            case .presence, .timer, .groupWelcome:
+            case .presence, .timer, .groupWelcome, .callSignal:
                 keep(groupID, entry)
             }
         } catch {

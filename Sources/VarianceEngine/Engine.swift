@@ -7,6 +7,7 @@ import LibP2P
 import LibP2PCore
 import Logging
 import Synchronization
+import VarianceMedia
 import VarianceIdentity
 import VarianceMessaging
 import VarianceStorage
@@ -79,6 +80,12 @@ public actor Engine {
     var mdns: MDNSDiscovery?
     /// DCUtR: upgrades relayed connections to direct ones where the NATs allow.
     var holePunch: HolePunchService?
+    /// Calls: the line (one call at a time), every call known (ended ones too, bounded), the
+    /// ticker checking timeouts while one lives, and the clock the call machines read.
+    var callLine = CallLine()
+    var calls: [String: CallSession] = [:]
+    var callTicker: Task<Void, Never>?
+    let callEpoch = ContinuousClock.now
     /// GossipSub (group topics), once the node runs.
     var pubsub: PubSub?
     /// The groups we are or were in, loaded from storage on first use.
@@ -144,6 +151,7 @@ public actor Engine {
     /// Closes the database and stops background work.
     public func close() async {
         flushSends()
+        await closeCalls()
         usernameRenewal?.cancel()
         stopRelayKeepers()
         await mdns?.stop()

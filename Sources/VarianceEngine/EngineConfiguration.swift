@@ -35,6 +35,14 @@ public struct EngineConfiguration: Sendable {
     /// Whether strangers' messages are accepted (`anyone`) or wait until we add them
     /// (`contacts`).
     public var acceptFromStrangers = true
+    /// Call media (`media.stun`: `["stun:host:port"]`; `media.turn`: `[{url, username,
+    /// credential}]`; `media.relay_only`: only TURN-relayed candidates are offered, so the
+    /// other side never learns our address; `media.host_addresses`: the local addresses ICE
+    /// gathers on, all by default).
+    public var stunServers: [String] = []
+    public var turnServers: [(url: String, username: String, credential: String)] = []
+    public var relayOnlyMedia = false
+    public var mediaHostAddresses: [String]?
 
     public init(dataDirectory: String? = nil, configFile: String? = nil) {
         let directory = dataDirectory ?? Self.defaultDataDirectory()

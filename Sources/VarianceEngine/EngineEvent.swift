@@ -23,6 +23,10 @@ public enum EngineEvent: Sendable, Equatable {
     /// A group was created or joined, its members changed, or we left or were removed
     /// (`change`: created, joined, added, removed, changed, left; `members` after it).
     case groupChanged(groupID: String, change: String, members: [String])
+    /// Someone calls us.
+    case callIncoming(callID: String, from: String, audio: Bool, video: Bool)
+    /// A call moved to `state` (`ringing`, `connecting`, `active`, `ended` with a reason).
+    case callState(callID: String, state: String, reason: String?)
 }
 
 extension EngineEvent {

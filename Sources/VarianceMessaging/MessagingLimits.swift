@@ -29,6 +29,8 @@ public enum MessagingLimits {
     public static let maxEnvelopeBytes = 96 * 1024
     /// An envelope id.
     public static let envelopeIDBytes = 16
+    /// An encoded SignedCallSignal (an offer carries SDP with every ICE candidate).
+    public static let maxCallSignalBytes = 32 * 1024
     /// An MLS group id.
     public static let groupIDBytes = 16
     /// A group's name, UTF-8.

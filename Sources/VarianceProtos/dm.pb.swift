@@ -150,6 +150,17 @@ public nonisolated struct Variance_Dm_V1_Content: Sendable {
     set {body = .memberInfo(newValue)}
   }
 
+  /// Call signalling (protos/variance/call.proto): an encoded SignedCallSignal, signed by
+  /// the sender's DID key over the signal and "<sender DID>><recipient DID>". Fields
+  /// 101..199 stay reserved for more call signalling.
+  public var callSignal: Data {
+    get {
+      if case .callSignal(let v)? = body {return v}
+      return Data()
+    }
+    set {body = .callSignal(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Body: Equatable, Sendable {
@@ -163,6 +174,10 @@ public nonisolated struct Variance_Dm_V1_Content: Sendable {
     case groupWelcome(Variance_Dm_V1_GroupWelcome)
     /// inside a group only (an MLS application message)
     case memberInfo(Variance_Dm_V1_MemberInfo)
+    /// Call signalling (protos/variance/call.proto): an encoded SignedCallSignal, signed by
+    /// the sender's DID key over the signal and "<sender DID>><recipient DID>". Fields
+    /// 101..199 stay reserved for more call signalling.
+    case callSignal(Data)
 
   }
 
@@ -525,7 +540,7 @@ nonisolated extension Variance_Dm_V1_Envelope: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Variance_Dm_V1_Content: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Content"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{1}id\0\u{3}sent_at_ms\0\u{2}\u{7}text\0\u{3}delivery_receipt\0\u{3}read_receipt\0\u{1}typing\0\u{1}presence\0\u{1}timer\0\u{3}group_welcome\0\u{3}member_info\0\u{c}d\u{1}d\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{1}id\0\u{3}sent_at_ms\0\u{2}\u{7}text\0\u{3}delivery_receipt\0\u{3}read_receipt\0\u{1}typing\0\u{1}presence\0\u{1}timer\0\u{3}group_welcome\0\u{3}member_info\0\u{4}S\u{1}call_signal\0\u{c}e\u{1}c\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -640,6 +655,14 @@ nonisolated extension Variance_Dm_V1_Content: SwiftProtobuf.Message, SwiftProtob
           self.body = .memberInfo(v)
         }
       }()
+      case 100: try {
+        var v: Data?
+        try decoder.decodeSingularBytesField(value: &v)
+        if let v = v {
+          if self.body != nil {try decoder.handleConflictingOneOf()}
+          self.body = .callSignal(v)
+        }
+      }()
       default: break
       }
     }
@@ -691,6 +714,10 @@ nonisolated extension Variance_Dm_V1_Content: SwiftProtobuf.Message, SwiftProtob
     case .memberInfo?: try {
       guard case .memberInfo(let v)? = self.body else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 17)
+    }()
+    case .callSignal?: try {
+      guard case .callSignal(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularBytesField(value: v, fieldNumber: 100)
     }()
     case nil: break
     }

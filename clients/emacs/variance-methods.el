@@ -47,11 +47,17 @@
     ("groups.remove" . variance-api-groups-remove)
     ("groups.leave" . variance-api-groups-leave)
     ("groups.members" . variance-api-groups-members)
-    ("groups.list" . variance-api-groups-list))
+    ("groups.list" . variance-api-groups-list)
+    ("calls.start" . variance-api-calls-start)
+    ("calls.accept" . variance-api-calls-accept)
+    ("calls.reject" . variance-api-calls-reject)
+    ("calls.hangup" . variance-api-calls-hangup)
+    ("calls.stats" . variance-api-calls-stats)
+    ("calls.list" . variance-api-calls-list))
   "Each method of the engine and the function that calls it.")
 
 (defconst variance-notifications
-  '("engine.ready" "engine.failed" "identity.changed" "node.status" "message.received" "message.status" "typing" "presence" "conversation.changed" "contact.request" "group.changed")
+  '("engine.ready" "engine.failed" "identity.changed" "node.status" "message.received" "message.status" "typing" "presence" "conversation.changed" "contact.request" "group.changed" "call.incoming" "call.state")
   "The notifications the engine sends.")
 
 (defconst variance-error-codes
@@ -424,6 +430,73 @@ Keyword arguments:
   "Call groups.list with CONN, a `variance-connection'.
 Every group we are or were in (active false once we left or were removed)."
   (variance-call conn "groups.list"))
+
+(cl-defun variance-api-calls-start (conn &key peer audio video source sink)
+  "Call calls.start with CONN, a `variance-connection'.
+Calls a contact: ICE candidates are gathered, a signed offer goes over the
+encrypted direct-message channel, and call.state follows (ringing, connecting,
+active, ended with a reason). Audio is Opus, video VP8, over DTLS-SRTP. One
+call at a time.
+
+Keyword arguments:
+  :peer (required) The contact's DID, or @name.
+  :audio Always true here (the default).
+  :video Whether to offer video (default false).
+  :source What we send: audio \"tone:<hz>\" (default tone:440) or
+    \"file:<path.wav>\" (PCM16, 48 kHz); video \"pattern\" (default, a moving test
+    picture) or \"file:<path.y4m>\".
+  :sink Where the peer's media goes: audio \"file:<path.wav>\" or \"null\"
+    (default); video \"file:<path.y4m>\", \"file:<path.ivf>\" or \"null\" (default)."
+  (variance--require-param "calls.start" "peer" peer)
+  (variance-call conn "calls.start" (variance--params (list (cons 'peer peer) (cons 'audio audio) (cons 'video video) (cons 'source source) (cons 'sink sink)))))
+
+(cl-defun variance-api-calls-accept (conn &key call-id source sink)
+  "Call calls.accept with CONN, a `variance-connection'.
+Accepts the ringing incoming call (call.incoming named it).
+
+Keyword arguments:
+  :call-id (required) The call.
+  :source What we send: audio \"tone:<hz>\" (default tone:440) or
+    \"file:<path.wav>\" (PCM16, 48 kHz); video \"pattern\" (default, a moving test
+    picture) or \"file:<path.y4m>\".
+  :sink Where the peer's media goes: audio \"file:<path.wav>\" or \"null\"
+    (default); video \"file:<path.y4m>\", \"file:<path.ivf>\" or \"null\" (default)."
+  (variance--require-param "calls.accept" "call-id" call-id)
+  (variance-call conn "calls.accept" (variance--params (list (cons 'callId call-id) (cons 'source source) (cons 'sink sink)))))
+
+(cl-defun variance-api-calls-reject (conn &key call-id)
+  "Call calls.reject with CONN, a `variance-connection'.
+Declines the ringing incoming call; the caller's call ends with reason
+rejected.
+
+Keyword arguments:
+  :call-id (required) The call."
+  (variance--require-param "calls.reject" "call-id" call-id)
+  (variance-call conn "calls.reject" (variance--params (list (cons 'callId call-id)))))
+
+(cl-defun variance-api-calls-hangup (conn &key call-id)
+  "Call calls.hangup with CONN, a `variance-connection'.
+Ends a call, or cancels one not yet answered; both sides end with reason
+hungUp.
+
+Keyword arguments:
+  :call-id (required) The call."
+  (variance--require-param "calls.hangup" "call-id" call-id)
+  (variance-call conn "calls.hangup" (variance--params (list (cons 'callId call-id)))))
+
+(cl-defun variance-api-calls-stats (conn &key call-id)
+  "Call calls.stats with CONN, a `variance-connection'.
+The call's state and media statistics (from RTCP and the receive path).
+
+Keyword arguments:
+  :call-id (required) The call."
+  (variance--require-param "calls.stats" "call-id" call-id)
+  (variance-call conn "calls.stats" (variance--params (list (cons 'callId call-id)))))
+
+(cl-defun variance-api-calls-list (conn)
+  "Call calls.list with CONN, a `variance-connection'.
+The live call and the 32 most recent ended ones."
+  (variance-call conn "calls.list"))
 
 (provide 'variance-methods)
 ;;; variance-methods.el ends here

@@ -74,6 +74,9 @@ export type Person = string;
 /** A group id: the MLS group id in lowercase hex. */
 export type GroupID = string;
 
+/** A call id: 16 random bytes chosen by the caller, in lowercase hex. */
+export type CallID = string;
+
 // -- Methods
 
 /** engine.info */
@@ -417,6 +420,90 @@ export type GroupsListResult = {
   }>;
 };
 
+/** calls.start */
+export type CallsStartParams = {
+  /** The contact's DID, or @name. */
+  peer: Person;
+  /** Always true here (the default). */
+  audio?: boolean;
+  /** Whether to offer video (default false). */
+  video?: boolean;
+  /** What we send: audio "tone:<hz>" (default tone:440) or "file:<path.wav>" (PCM16, 48 kHz); video "pattern" (default, a moving test picture) or "file:<path.y4m>". */
+  source?: {
+    audio?: string;
+    video?: string;
+  };
+  /** Where the peer's media goes: audio "file:<path.wav>" or "null" (default); video "file:<path.y4m>", "file:<path.ivf>" or "null" (default). */
+  sink?: {
+    audio?: string;
+    video?: string;
+  };
+};
+export type CallsStartResult = {
+  callId: CallID;
+};
+
+/** calls.accept */
+export type CallsAcceptParams = {
+  /** The call. */
+  callId: CallID;
+  /** What we send: audio "tone:<hz>" (default tone:440) or "file:<path.wav>" (PCM16, 48 kHz); video "pattern" (default, a moving test picture) or "file:<path.y4m>". */
+  source?: {
+    audio?: string;
+    video?: string;
+  };
+  /** Where the peer's media goes: audio "file:<path.wav>" or "null" (default); video "file:<path.y4m>", "file:<path.ivf>" or "null" (default). */
+  sink?: {
+    audio?: string;
+    video?: string;
+  };
+};
+export type CallsAcceptResult = Record<string, never>;
+
+/** calls.reject */
+export type CallsRejectParams = {
+  /** The call. */
+  callId: CallID;
+};
+export type CallsRejectResult = Record<string, never>;
+
+/** calls.hangup */
+export type CallsHangupParams = {
+  /** The call. */
+  callId: CallID;
+};
+export type CallsHangupResult = Record<string, never>;
+
+/** calls.stats */
+export type CallsStatsParams = {
+  /** The call. */
+  callId: CallID;
+};
+export type CallsStatsResult = {
+  state: "ringing" | "connecting" | "active" | "ended";
+  rttMs?: number;
+  jitterMs: number;
+  packetsLost: number;
+  bitrateKbps: number;
+  codecs: string[];
+  audioFrames: number;
+  videoFrames: number;
+};
+
+/** calls.list */
+export type CallsListParams = Record<string, never>;
+export type CallsListResult = {
+  calls: Array<{
+    callId: CallID;
+    peer: DID;
+    direction: "outgoing" | "incoming";
+    state: "ringing" | "connecting" | "active" | "ended";
+    reason?: "hungUp" | "rejected" | "busy" | "noAnswer" | "iceFailed" | "peerGone";
+    audio: boolean;
+    video: boolean;
+  }>;
+};
+
 /** Each method's params and result, by wire name. */
 export interface Methods {
   "engine.info": { params: EngineInfoParams; result: EngineInfoResult };
@@ -455,6 +542,12 @@ export interface Methods {
   "groups.leave": { params: GroupsLeaveParams; result: GroupsLeaveResult };
   "groups.members": { params: GroupsMembersParams; result: GroupsMembersResult };
   "groups.list": { params: GroupsListParams; result: GroupsListResult };
+  "calls.start": { params: CallsStartParams; result: CallsStartResult };
+  "calls.accept": { params: CallsAcceptParams; result: CallsAcceptResult };
+  "calls.reject": { params: CallsRejectParams; result: CallsRejectResult };
+  "calls.hangup": { params: CallsHangupParams; result: CallsHangupResult };
+  "calls.stats": { params: CallsStatsParams; result: CallsStatsResult };
+  "calls.list": { params: CallsListParams; result: CallsListResult };
 }
 
 // -- Notifications
@@ -535,6 +628,21 @@ export interface Notifications {
     groupId: GroupID;
     change: "created" | "joined" | "added" | "removed" | "changed" | "left";
     members: DID[];
+  };
+  /** Someone calls us (answer with calls.accept or calls.reject). Persisted; replayable. */
+  "call.incoming": {
+    seq: number;
+    callId: CallID;
+    from: DID;
+    audio: boolean;
+    video: boolean;
+  };
+  /** A call's state changed; ended carries the reason. Persisted; replayable. */
+  "call.state": {
+    seq: number;
+    callId: CallID;
+    state: "ringing" | "connecting" | "active" | "ended";
+    reason?: "hungUp" | "rejected" | "busy" | "noAnswer" | "iceFailed" | "peerGone";
   };
 }
 
@@ -675,4 +783,16 @@ export declare class Engine extends EventEmitter {
   groupsMembers(params: GroupsMembersParams): Promise<GroupsMembersResult>;
   /** Every group we are or were in (active false once we left or were removed). */
   groupsList(params?: GroupsListParams): Promise<GroupsListResult>;
+  /** Calls a contact: ICE candidates are gathered, a signed offer goes over the encrypted direct-message channel, and call.state follows (ringing, connecting, active, ended with a reason). Audio is Opus, video VP8, over DTLS-SRTP. One call at a time. */
+  callsStart(params: CallsStartParams): Promise<CallsStartResult>;
+  /** Accepts the ringing incoming call (call.incoming named it). */
+  callsAccept(params: CallsAcceptParams): Promise<CallsAcceptResult>;
+  /** Declines the ringing incoming call; the caller's call ends with reason rejected. */
+  callsReject(params: CallsRejectParams): Promise<CallsRejectResult>;
+  /** Ends a call, or cancels one not yet answered; both sides end with reason hungUp. */
+  callsHangup(params: CallsHangupParams): Promise<CallsHangupResult>;
+  /** The call's state and media statistics (from RTCP and the receive path). */
+  callsStats(params: CallsStatsParams): Promise<CallsStatsResult>;
+  /** The live call and the 32 most recent ended ones. */
+  callsList(params?: CallsListParams): Promise<CallsListResult>;
 }

@@ -36,6 +36,8 @@ public enum Content: Sendable, Hashable {
     case groupWelcome(GroupWelcome)
     /// A group member's signed record and addresses (inside a group only).
     case memberInfo(MemberInfo)
+    /// Call signalling: an encoded `SignedCallSignal` (protos/variance/call.proto).
+    case callSignal([UInt8])
 }
 
 /// The Welcome of a group, as a committer sends it to a newcomer over Olm.

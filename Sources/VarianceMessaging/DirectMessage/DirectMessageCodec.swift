@@ -64,6 +64,8 @@ public enum DirectMessageCodec {
             p.body = .groupWelcome(w)
         case .memberInfo(let info):
             p.body = .memberInfo(wire(info))
+        case .callSignal(let bytes):
+            p.body = .callSignal(Data(bytes))
         }
         guard let bytes: [UInt8] = try? p.serializedBytes() else { throw .malformed("content") }
         guard bytes.count <= MessagingLimits.maxContentBytes else { throw .tooLarge("content") }
@@ -97,6 +99,8 @@ public enum DirectMessageCodec {
                 groupID: Array(w.groupID), name: w.name, welcome: Array(w.welcome), members: w.members.map(memberInfo)))
         case .memberInfo(let m)?:
             content = .memberInfo(memberInfo(m))
+        case .callSignal(let bytes)?:
+            content = .callSignal(Array(bytes))
         case nil:
             throw .malformed("unknown content kind")
         }
@@ -134,6 +138,9 @@ public enum DirectMessageCodec {
             for member in welcome.members { try check(member) }
         case .memberInfo(let info):
             try check(info)
+        case .callSignal(let bytes):
+            guard !bytes.isEmpty else { throw .malformed("empty call signal") }
+            guard bytes.count <= MessagingLimits.maxCallSignalBytes else { throw .tooLarge("call signal") }
         }
     }
 

@@ -11,6 +11,7 @@ public enum RPCRegistry {
         ConversationsList.self, ConversationsSetTimer.self, TypingSet.self, PresenceSet.self, PresenceGet.self,
         NodeStatusMethod.self, NodeConnect.self, NodePeers.self, UsernameRegister.self, UsernameResolve.self,
         GroupsCreate.self, GroupsInvite.self, GroupsRemove.self, GroupsLeave.self, GroupsMembers.self, GroupsList.self,
+        CallsStart.self, CallsAccept.self, CallsReject.self, CallsHangup.self, CallsStats.self, CallsList.self,
     ]
 
     public static let methodNames: [String] = methods.map { $0.name }
@@ -21,7 +22,8 @@ public enum RPCRegistry {
         EngineNotification.ready, EngineNotification.failed, EngineNotification.identityChanged,
         EngineNotification.nodeStatus, EngineNotification.messageReceived, EngineNotification.messageStatus,
         EngineNotification.typing, EngineNotification.presence, EngineNotification.conversationChanged,
-        EngineNotification.contactRequest, EngineNotification.groupChanged,
+        EngineNotification.contactRequest, EngineNotification.groupChanged, EngineNotification.callIncoming,
+        EngineNotification.callState,
     ]
 }
 
@@ -48,6 +50,10 @@ public enum EngineNotification {
     /// `{groupId, change, members}`: a group was created or joined, its members changed, or
     /// we left it or were removed.
     public static let groupChanged = "group.changed"
+    /// `{callId, from, audio, video}`: someone calls us.
+    public static let callIncoming = "call.incoming"
+    /// `{callId, state, reason?}`: a call's state changed.
+    public static let callState = "call.state"
 }
 
 /// The version numbers the engine reports.

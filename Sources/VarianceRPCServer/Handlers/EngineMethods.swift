@@ -198,6 +198,42 @@ public enum EngineMethods {
                     epochFingerprint: $0.epochFingerprint, active: $0.active)
             })
         }
+        @Sendable func spec(_ media: CallMediaParams) -> CallMediaSpec {
+            CallMediaSpec(audioSource: media.audioSource, videoSource: media.videoSource, audioSink: media.audioSink, videoSink: media.videoSink)
+        }
+        table.async(CallsStart.self) { params throws(RPCError) in
+            let id = try await call { () throws(EngineError) in
+                try await engine.startCall(peer: params.peer, audio: params.audio, video: params.video, spec: spec(params.media))
+            }
+            return CallsStart.Result(callId: id)
+        }
+        table.async(CallsAccept.self, lane: { $0.callId }) { params throws(RPCError) in
+            try await call { () throws(EngineError) in try await engine.acceptCall(params.callId, spec: spec(params.media)) }
+            return EmptyResult()
+        }
+        table.async(CallsReject.self, lane: { $0.callId }) { params throws(RPCError) in
+            try await call { () throws(EngineError) in try await engine.rejectCall(params.callId) }
+            return EmptyResult()
+        }
+        table.async(CallsHangup.self, lane: { $0.callId }) { params throws(RPCError) in
+            try await call { () throws(EngineError) in try await engine.hangUpCall(params.callId) }
+            return EmptyResult()
+        }
+        table.async(CallsStats.self) { params throws(RPCError) in
+            let stats = try await call { () throws(EngineError) in try await engine.callStats(params.callId) }
+            return CallsStats.Result(
+                state: stats.state, rttMs: stats.rttMillis, jitterMs: stats.jitterMillis, packetsLost: stats.packetsLost,
+                bitrateKbps: stats.bitrateKbps, codecs: stats.codecs, audioFrames: Int64(stats.audioFrames),
+                videoFrames: Int64(stats.videoFrames))
+        }
+        table.async(CallsList.self) { _ throws(RPCError) in
+            let calls = await engine.listCalls()
+            return CallsList.Result(calls: calls.map {
+                CallObject(
+                    callId: $0.callID, peer: $0.peer, direction: $0.direction, state: $0.state, reason: $0.reason, audio: $0.audio,
+                    video: $0.video)
+            })
+        }
         return table
     }
 

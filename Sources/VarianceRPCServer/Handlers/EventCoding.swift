@@ -42,6 +42,18 @@ public enum EventCoding {
                     "by": .string(by),
                 ]).bytes
             )
+        case .callIncoming(let callID, let from, let audio, let video):
+            (
+                EngineNotification.callIncoming,
+                JSON.object(["callId": .string(callID), "from": .string(from), "audio": .bool(audio), "video": .bool(video)]).bytes
+            )
+        case .callState(let callID, let state, let reason):
+            (
+                EngineNotification.callState,
+                JSON.object(
+                    reason.map { ["callId": .string(callID), "state": .string(state), "reason": .string($0)] }
+                        ?? ["callId": .string(callID), "state": .string(state)]).bytes
+            )
         case .groupChanged(let groupID, let change, let members):
             (
                 EngineNotification.groupChanged,

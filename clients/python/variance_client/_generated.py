@@ -191,6 +191,55 @@ GroupsListResult = TypedDict("GroupsListResult", {
     "groups": list[GroupsListResultGroupsItem],
 })
 
+CallsStartResult = TypedDict("CallsStartResult", {
+    "callId": str,
+})
+
+CallsStartSource = TypedDict("CallsStartSource", {
+    "audio": NotRequired[str],
+    "video": NotRequired[str],
+})
+
+CallsStartSink = TypedDict("CallsStartSink", {
+    "audio": NotRequired[str],
+    "video": NotRequired[str],
+})
+
+CallsAcceptSource = TypedDict("CallsAcceptSource", {
+    "audio": NotRequired[str],
+    "video": NotRequired[str],
+})
+
+CallsAcceptSink = TypedDict("CallsAcceptSink", {
+    "audio": NotRequired[str],
+    "video": NotRequired[str],
+})
+
+CallsStatsResult = TypedDict("CallsStatsResult", {
+    "state": Literal["ringing", "connecting", "active", "ended"],
+    "rttMs": NotRequired[float],
+    "jitterMs": float,
+    "packetsLost": int,
+    "bitrateKbps": float,
+    "codecs": list[str],
+    "audioFrames": int,
+    "videoFrames": int,
+})
+
+CallsListResultCallsItem = TypedDict("CallsListResultCallsItem", {
+    "callId": str,
+    "peer": str,
+    "direction": Literal["outgoing", "incoming"],
+    "state": Literal["ringing", "connecting", "active", "ended"],
+    "reason": NotRequired[Literal["hungUp", "rejected", "busy", "noAnswer", "iceFailed", "peerGone"]],
+    "audio": bool,
+    "video": bool,
+})
+
+CallsListResult = TypedDict("CallsListResult", {
+    "calls": list[CallsListResultCallsItem],
+})
+
 EngineReadyParams = TypedDict("EngineReadyParams", {
     "version": str,
     "protocolVersion": int,
@@ -268,6 +317,21 @@ GroupChangedParams = TypedDict("GroupChangedParams", {
     "members": list[str],
 })
 
+CallIncomingParams = TypedDict("CallIncomingParams", {
+    "seq": int,
+    "callId": str,
+    "from": str,
+    "audio": bool,
+    "video": bool,
+})
+
+CallStateParams = TypedDict("CallStateParams", {
+    "seq": int,
+    "callId": str,
+    "state": Literal["ringing", "connecting", "active", "ended"],
+    "reason": NotRequired[Literal["hungUp", "rejected", "busy", "noAnswer", "iceFailed", "peerGone"]],
+})
+
 # Wire method name -> Python method name on Engine.
 METHODS: dict[str, str] = {
     "engine.info": "engine_info",
@@ -306,6 +370,12 @@ METHODS: dict[str, str] = {
     "groups.leave": "groups_leave",
     "groups.members": "groups_members",
     "groups.list": "groups_list",
+    "calls.start": "calls_start",
+    "calls.accept": "calls_accept",
+    "calls.reject": "calls_reject",
+    "calls.hangup": "calls_hangup",
+    "calls.stats": "calls_stats",
+    "calls.list": "calls_list",
 }
 
 # Notification name -> the type of its params.
@@ -321,6 +391,8 @@ NOTIFICATIONS: dict[str, str] = {
     "conversation.changed": "ConversationChangedParams",
     "contact.request": "ContactRequestParams",
     "group.changed": "GroupChangedParams",
+    "call.incoming": "CallIncomingParams",
+    "call.state": "CallStateParams",
 }
 
 # Application error codes of the document (components/errors).
@@ -796,3 +868,93 @@ class GeneratedMethods:
             -32001 NoIdentity: No identity, or the identity is locked.
         """
         return await self.call("groups.list")
+
+    async def calls_start(self, *, peer: str, audio: bool | None = None, video: bool | None = None, source: CallsStartSource | None = None, sink: CallsStartSink | None = None) -> CallsStartResult:
+        """`calls.start`: Calls a contact: ICE candidates are gathered, a signed offer goes over the encrypted direct-message channel, and call.state follows (ringing, connecting, active, ended with a reason). Audio is Opus, video VP8, over DTLS-SRTP. One call at a time.
+
+        Params:
+            peer (required): The contact's DID, or @name.
+            audio (optional): Always true here (the default).
+            video (optional): Whether to offer video (default false).
+            source (optional): What we send: audio "tone:<hz>" (default tone:440) or "file:<path.wav>" (PCM16, 48 kHz); video "pattern" (default, a moving test picture) or "file:<path.y4m>".
+            sink (optional): Where the peer's media goes: audio "file:<path.wav>" or "null" (default); video "file:<path.y4m>", "file:<path.ivf>" or "null" (default).
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+            -32602 InvalidParams: Invalid params; data names the field and the reason.
+            -32002 NotFound: Not found.
+            -32003 Unreachable: The peer is unreachable right now; the message is queued.
+            -32005 Conflict: Already exists, or a conflicting state.
+        """
+        params = {"peer": peer, "audio": audio, "video": video, "source": source, "sink": sink}
+        return await self.call("calls.start", **{k: v for k, v in params.items() if v is not None})
+
+    async def calls_accept(self, *, call_id: str, source: CallsAcceptSource | None = None, sink: CallsAcceptSink | None = None) -> dict[str, Any]:
+        """`calls.accept`: Accepts the ringing incoming call (call.incoming named it).
+
+        Params:
+            call_id (required): The call.
+            source (optional): What we send: audio "tone:<hz>" (default tone:440) or "file:<path.wav>" (PCM16, 48 kHz); video "pattern" (default, a moving test picture) or "file:<path.y4m>".
+            sink (optional): Where the peer's media goes: audio "file:<path.wav>" or "null" (default); video "file:<path.y4m>", "file:<path.ivf>" or "null" (default).
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+            -32602 InvalidParams: Invalid params; data names the field and the reason.
+            -32002 NotFound: Not found.
+            -32005 Conflict: Already exists, or a conflicting state.
+            -32003 Unreachable: The peer is unreachable right now; the message is queued.
+        """
+        params = {"callId": call_id, "source": source, "sink": sink}
+        return await self.call("calls.accept", **{k: v for k, v in params.items() if v is not None})
+
+    async def calls_reject(self, *, call_id: str) -> dict[str, Any]:
+        """`calls.reject`: Declines the ringing incoming call; the caller's call ends with reason rejected.
+
+        Params:
+            call_id (required): The call.
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+            -32602 InvalidParams: Invalid params; data names the field and the reason.
+            -32002 NotFound: Not found.
+            -32005 Conflict: Already exists, or a conflicting state.
+        """
+        params = {"callId": call_id}
+        return await self.call("calls.reject", **{k: v for k, v in params.items() if v is not None})
+
+    async def calls_hangup(self, *, call_id: str) -> dict[str, Any]:
+        """`calls.hangup`: Ends a call, or cancels one not yet answered; both sides end with reason hungUp.
+
+        Params:
+            call_id (required): The call.
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+            -32602 InvalidParams: Invalid params; data names the field and the reason.
+            -32002 NotFound: Not found.
+            -32005 Conflict: Already exists, or a conflicting state.
+        """
+        params = {"callId": call_id}
+        return await self.call("calls.hangup", **{k: v for k, v in params.items() if v is not None})
+
+    async def calls_stats(self, *, call_id: str) -> CallsStatsResult:
+        """`calls.stats`: The call's state and media statistics (from RTCP and the receive path).
+
+        Params:
+            call_id (required): The call.
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+            -32602 InvalidParams: Invalid params; data names the field and the reason.
+            -32002 NotFound: Not found.
+        """
+        params = {"callId": call_id}
+        return await self.call("calls.stats", **{k: v for k, v in params.items() if v is not None})
+
+    async def calls_list(self) -> CallsListResult:
+        """`calls.list`: The live call and the 32 most recent ended ones.
+
+        Errors:
+            -32001 NoIdentity: No identity, or the identity is locked.
+        """
+        return await self.call("calls.list")

@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+import VarianceMedia
+import VarianceRPC
+
+/// Calls between real engine processes on loopback: ICE (libnice), DTLS-SRTP, Opus and VP8,
+/// signalling over the encrypted direct-message channel; the callee's sinks are files the
+/// test reads back.
+@Suite(.serialized) struct CallTests {
+    @Test func aToneAndAPictureReachTheCallee() async throws {
+        try await offThePool {
+            let peers = try Circle.of(["alice", "bob"])
+            defer { peers.forEach { $0.stop() } }
+            let (alice, bob) = (peers[0], peers[1])
+            let sinks = bob.directory.appendingPathComponent("sinks")
+            try FileManager.default.createDirectory(at: sinks, withIntermediateDirectories: true)
+            let wav = sinks.appendingPathComponent("in.wav").path
+            let y4m = sinks.appendingPathComponent("in.y4m").path
+            let started = try alice.call(
+                "calls.start",
+                ["peer": .string(bob.did), "video": true, "source": ["audio": "tone:440", "video": "pattern"]])
+            let call = try #require(started["callId"]?.stringValue)
+            try bob.waitUntil("call.incoming") { $0.callNotices("call.incoming", call).count == 1 }
+            #expect(bob.callNotices("call.incoming", call).first?["from"]?.stringValue == alice.did)
+            #expect(bob.callNotices("call.incoming", call).first?["video"]?.boolValue == true)
+            try bob.call(
+                "calls.accept",
+                ["callId": .string(call), "source": ["audio": "tone:660"], "sink": ["audio": .string("file:\(wav)"), "video": .string("file:\(y4m)")]])
+            for peer in [alice, bob] {
+                try peer.waitUntil("active") { $0.callStates(call).contains("active") }
+            }
+            // 5 s of the tone and 150 frames of the picture (30 fps): wait on the callee's counters.
+            try bob.waitUntilStats(call, "5 s of audio and 150 frames") { stats in
+                (stats["audioFrames"]?.intValue ?? 0) >= 260 && (stats["videoFrames"]?.intValue ?? 0) >= 150
+            }
+            let stats = try alice.call("calls.stats", ["callId": .string(call)])
+            #expect(stats["state"]?.stringValue == "active")
+            #expect(stats["codecs"]?.arrayValue?.compactMap(\.stringValue) == ["opus/48000/2", "VP8/90000"])
+            try alice.call("calls.hangup", ["callId": .string(call)])
+            for peer in [alice, bob] {
+                try peer.waitUntil("ended") { $0.callStates(call).contains("ended") }
+                #expect(peer.callReasons(call) == ["hungUp"])
+            }
+            // The callee's sinks are closed when the call ends: the WAV holds the 440 Hz tone.
+            let source = try WAVFileSource(path: wav)
+            let samples = try #require(try source.read(frameCount: source.totalFrameCount)).samples
+            #expect(samples.count >= 48_000 * 5)
+            let steady = Array(samples.dropFirst(9_600))
+            let frequency = try #require(AudioAnalysis.dominantFrequency(of: steady, sampleRate: 48_000))
+            #expect(abs(frequency - 440) < 2, "dominant frequency \(frequency)")
+            #expect(AudioAnalysis.nonSilentFraction(of: steady, sampleRate: 48_000) >= 0.95)
+            let pictures = try Y4MFileSource(path: y4m)
+            var frames = 0
+            while try pictures.nextFrame() != nil { frames += 1 }
+            #expect(frames >= 150)
+            let list = try bob.call("calls.list")["calls"]?.arrayValue ?? []
+            #expect(list.first?["direction"]?.stringValue == "incoming" && list.first?["reason"]?.stringValue == "hungUp")
+        }
+    }
+
+    @Test func rejectBusyAndCancel() async throws {
+        try await offThePool {
+            let peers = try Circle.of(["alice", "bob", "carol"])
+            defer { peers.forEach { $0.stop() } }
+            let (alice, bob, carol) = (peers[0], peers[1], peers[2])
+            // Bob rejects.
+            let first = try #require(try alice.call("calls.start", ["peer": .string(bob.did)])["callId"]?.stringValue)
+            try bob.waitUntil("ringing") { $0.callNotices("call.incoming", first).count == 1 }
+            try bob.call("calls.reject", ["callId": .string(first)])
+            try alice.waitUntil("rejected") { $0.callReasons(first) == ["rejected"] }
+            // Bob is in a call with carol: alice's call gets busy.
+            let second = try #require(try carol.call("calls.start", ["peer": .string(bob.did)])["callId"]?.stringValue)
+            try bob.waitUntil("carol rings") { $0.callNotices("call.incoming", second).count == 1 }
+            try bob.call("calls.accept", ["callId": .string(second)])
+            try carol.waitUntil("active") { $0.callStates(second).contains("active") }
+            let third = try #require(try alice.call("calls.start", ["peer": .string(bob.did)])["callId"]?.stringValue)
+            try alice.waitUntil("busy") { $0.callReasons(third) == ["busy"] }
+            #expect(bob.callNotices("call.incoming", third).isEmpty)
+            try bob.call("calls.hangup", ["callId": .string(second)])
+            try carol.waitUntil("hung up") { $0.callReasons(second) == ["hungUp"] }
+            // Alice cancels before bob answers.
+            let fourth = try #require(try alice.call("calls.start", ["peer": .string(bob.did)])["callId"]?.stringValue)
+            try bob.waitUntil("ringing") { $0.callNotices("call.incoming", fourth).count == 1 }
+            try alice.call("calls.hangup", ["callId": .string(fourth)])
+            try bob.waitUntil("cancelled") { $0.callReasons(fourth) == ["hungUp"] }
+            // Errors.
+            #expect(try bob.errorCode("calls.accept", ["callId": .string(fourth)]) == -32005)
+            #expect(try bob.errorCode("calls.hangup", ["callId": "00000000000000000000000000000000"]) == -32002)
+            #expect(try bob.errorCode("calls.start", ["peer": .string(alice.did), "source": ["audio": "microphone"]]) == -32602)
+        }
+    }
+}
+
+extension Peer {
+    /// The params of `method` notifications for one call.
+    func callNotices(_ method: String, _ call: String) -> [JSON] {
+        notifications.compactMap { n in
+            guard n["method"]?.stringValue == method, n["params"]?["callId"]?.stringValue == call else { return nil }
+            return n["params"]
+        }
+    }
+
+    func callStates(_ call: String) -> [String] { callNotices("call.state", call).compactMap { $0["state"]?.stringValue } }
+
+    func callReasons(_ call: String) -> [String] { callNotices("call.state", call).compactMap { $0["reason"]?.stringValue } }
+
+    /// Polls `calls.stats` until `condition` holds (the counters move with the media clock).
+    func waitUntilStats(_ call: String, _ what: String, timeout: TimeInterval = 60, _ condition: (JSON) -> Bool) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let stats = try self.call("calls.stats", ["callId": .string(call)])
+            if condition(stats) { return }
+            guard Date() < deadline else {
+                throw DeliveryTestError(description: "\(name): no \(what) within \(Int(timeout)) s: \(stats.compactString)")
+            }
+            Thread.sleep(forTimeInterval: 0.25)
+        }
+    }
+}
