@@ -96,6 +96,9 @@ public enum ConfigFile {
                     default: throw bad("p2p.hole_punch_scope", "public or private")
                     }
                 }
+            case "calls":
+                let section = try mapping(value, "calls")
+                if let v = section["ring_seconds"] { configuration.callRingSeconds = try int(v, "calls.ring_seconds", 1...600) }
             case "media":
                 let section = try mapping(value, "media")
                 if let v = section["stun"] {

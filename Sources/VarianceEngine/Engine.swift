@@ -133,6 +133,7 @@ public actor Engine {
         }
         identity = loaded
         stateSnapshot = Mutex((state: state, did: loaded?.did))
+        callLine = CallLine(timeouts: .init(ringing: .seconds(configuration.callRingSeconds)))
     }
 
     /// The identity state, without waiting for the actor.

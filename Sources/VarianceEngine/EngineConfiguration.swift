@@ -43,6 +43,8 @@ public struct EngineConfiguration: Sendable {
     public var turnServers: [(url: String, username: String, credential: String)] = []
     public var relayOnlyMedia = false
     public var mediaHostAddresses: [String]?
+    /// How long an unanswered call rings before it ends with `noAnswer` (`calls.ring_seconds`).
+    public var callRingSeconds = 45
 
     public init(dataDirectory: String? = nil, configFile: String? = nil) {
         let directory = dataDirectory ?? Self.defaultDataDirectory()

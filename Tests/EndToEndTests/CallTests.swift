@@ -117,3 +117,76 @@ extension Peer {
         }
     }
 }
+
+extension CallTests {
+    /// Nobody answers: after `calls.ring_seconds` both sides end with `noAnswer`.
+    @Test func anUnansweredCallEndsWithNoAnswer() async throws {
+        try await offThePool {
+            let peers = try Circle.of(["alice", "bob"]) { name in
+                (nil, "/ip4/127.0.0.1/tcp/\(try freePort())")
+            } configure: { directory in
+                try "calls:\n  ring_seconds: 2\n".write(
+                    to: directory.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
+            }
+            defer { peers.forEach { $0.stop() } }
+            let (alice, bob) = (peers[0], peers[1])
+            let call = try #require(try alice.call("calls.start", ["peer": .string(bob.did)])["callId"]?.stringValue)
+            try bob.waitUntil("ringing") { $0.callNotices("call.incoming", call).count == 1 }
+            for peer in [alice, bob] {
+                try peer.waitUntil("no answer", timeout: 60) { $0.callReasons(call) == ["noAnswer"] }
+            }
+        }
+    }
+}
+
+extension CallTests {
+    /// Both sides relay-only through coturn on loopback: the call carries the tone.
+    @Test(.enabled(if: Coturn.installed, "coturn is not installed")) func aCallForcedThroughTURN() async throws {
+        try await offThePool {
+            let turn = try Coturn()
+            defer { turn.stop() }
+            let peers = try Circle.of(["alice", "bob"]) { _ in (nil, "/ip4/127.0.0.1/tcp/\(try freePort())") } configure: { directory in
+                try (turn.mediaConfig(relayOnly: true) + "  host_addresses: [127.0.0.1]\n").write(
+                    to: directory.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
+            }
+            defer { peers.forEach { $0.stop() } }
+            try CallTests.talk(from: peers[0], to: peers[1], seconds: 2)
+            #expect(turn.allocations >= 2 && turn.channelBindings >= 1, "coturn: \(turn.allocations) relays, \(turn.channelBindings) channels")
+        }
+    }
+
+    /// alice and bob behind two NATs (network namespaces), coturn on the public side.
+    @Test(.enabled(if: NetworkNamespaces.available && Coturn.installed, "needs root and coturn"))
+    func aCallBetweenTwoNATsThroughTURN() async throws {
+        try await offThePool {
+            try NATWorld.run(holePunching: false) { world in
+                let turn = try Coturn(host: "172.31.100.1", port: 3478, namespace: "pub\(world.suffix)")
+                defer { turn.stop() }
+                let (alice, bob) = try world.engines(extraConfig: turn.mediaConfig(relayOnly: true))
+                defer { alice.stop(); bob.stop() }
+                try world.introduce(alice, to: bob)
+                try alice.call("messages.send", ["conversation": .string(bob.did), "text": "calling you"])
+                try bob.waitUntil("alice's text") { $0.received(from: alice.did) == ["calling you"] }
+                try CallTests.talk(from: alice, to: bob, seconds: 2)
+                #expect(turn.allocations >= 2 && turn.channelBindings >= 1, "coturn: \(turn.allocations) relays, \(turn.channelBindings) channels")
+            }
+        }
+    }
+
+    /// alice calls bob with a 440 Hz tone; bob records `seconds` of it; alice hangs up.
+    static func talk(from alice: Peer, to bob: Peer, seconds: Int) throws {
+        let wav = bob.directory.appendingPathComponent("call-\(UUID().uuidString).wav").path
+        let call = try #require(try alice.call("calls.start", ["peer": .string(bob.did)])["callId"]?.stringValue)
+        try bob.waitUntil("call.incoming", timeout: 60) { $0.callNotices("call.incoming", call).count == 1 }
+        try bob.call("calls.accept", ["callId": .string(call), "sink": ["audio": .string("file:\(wav)")]])
+        try alice.waitUntil("active", timeout: 90) { $0.callStates(call).contains("active") }
+        try bob.waitUntilStats(call, "\(seconds) s of audio") { ($0["audioFrames"]?.intValue ?? 0) >= seconds * 50 }
+        try alice.call("calls.hangup", ["callId": .string(call)])
+        try bob.waitUntil("ended") { $0.callStates(call).contains("ended") }
+        let source = try WAVFileSource(path: wav)
+        let samples = try #require(try source.read(frameCount: source.totalFrameCount)).samples
+        let steady = Array(samples.dropFirst(9_600))
+        let frequency = try #require(AudioAnalysis.dominantFrequency(of: steady, sampleRate: 48_000))
+        #expect(abs(frequency - 440) < 2, "dominant frequency \(frequency)")
+    }
+}

@@ -196,14 +196,20 @@ extension Peer {
 /// Engines that all know each other (each added every other by DID and address).
 enum Circle {
     static func of(
-        _ names: [String], placement: ((String) throws -> (namespace: String?, listen: String))? = nil
+        _ names: [String], placement: ((String) throws -> (namespace: String?, listen: String))? = nil,
+        configure: ((URL) throws -> Void)? = nil
     ) throws -> [Peer] {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("variance-groups-\(UUID().uuidString)")
         var peers: [Peer] = []
         for name in names {
             let (namespace, listen) = try placement?(name) ?? (nil, "/ip4/127.0.0.1/tcp/\(try freePort())")
+            let directory = root.appendingPathComponent(name)
+            if let configure {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                try configure(directory)
+            }
             let peer = try Peer(
-                name: name, directory: root.appendingPathComponent(name), arguments: ["--listen", listen], namespace: namespace)
+                name: name, directory: directory, arguments: ["--listen", listen], namespace: namespace)
             try peer.createIdentity()
             peers.append(peer)
         }

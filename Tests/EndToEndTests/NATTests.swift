@@ -153,15 +153,15 @@ struct NATWorld {
     }
 
     /// alice and bob, each in its LAN, each reserving on the relay (or `relays`).
-    func engines(relays: [RelayProcess]? = nil) throws -> (Peer, Peer) {
+    func engines(relays: [RelayProcess]? = nil, extraConfig: String = "") throws -> (Peer, Peer) {
         let relays = relays ?? [relay]
         let punch = holePunching ? "  hole_punch_scope: private\n" : ""
         let alice = try Peer.behindRelay(
             name: "alice", root: root, relays: relays, arguments: ["--listen", "/ip4/10.0.1.2/tcp/4002", "--log-level", "info"],
-            namespace: "alice\(suffix)", p2pSettings: punch)
+            namespace: "alice\(suffix)", p2pSettings: punch, extraConfig: extraConfig)
         let bob = try Peer.behindRelay(
             name: "bob", root: root, relays: relays, arguments: ["--listen", "/ip4/10.0.2.2/tcp/4002", "--log-level", "info"],
-            namespace: "bob\(suffix)", p2pSettings: punch)
+            namespace: "bob\(suffix)", p2pSettings: punch, extraConfig: extraConfig)
         try alice.createIdentity()
         try bob.createIdentity()
         try alice.waitForRelays(relays.count)

@@ -161,11 +161,11 @@ extension Peer {
     /// An engine that listens nowhere and reserves on `relays` (config `p2p.relay_peers`).
     static func behindRelay(
         name: String, root: URL, relays: [RelayProcess], arguments: [String] = [], namespace: String? = nil,
-        p2pSettings: String = ""
+        p2pSettings: String = "", extraConfig: String = ""
     ) throws -> Peer {
         let directory = root.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var yaml = "p2p:\n" + p2pSettings + "  relay_peers:\n"
+        var yaml = extraConfig + "p2p:\n" + p2pSettings + "  relay_peers:\n"
         for relay in relays {
             yaml += "    - peer_id: \(relay.peerID)\n      multiaddr: /ip4/\(relay.host)/tcp/\(relay.port)\n"
         }
