@@ -291,3 +291,25 @@ async def test_a_group_through_the_client(engine_path, tmp_path):
         assert error.value.code == -32002
         await bob_groups.aclose()
         await bob_texts.aclose()
+
+
+async def test_a_call_rings_and_is_declined_through_the_client(engine_path, tmp_path):
+    """calls.start, call.incoming, calls.reject, call.state on both sides."""
+    async with Engine.spawn(engine_path, tmp_path / "alice", "--listen", "/ip4/127.0.0.1/tcp/0") as alice, \
+            Engine.spawn(engine_path, tmp_path / "bob", "--listen", "/ip4/127.0.0.1/tcp/0") as bob:
+        alice_id = await alice.identity_create(username="alice")
+        bob_id = await bob.identity_create(username="bob")
+        await alice.contacts_add(did=bob_id["did"], multiaddr=(await bob.node_status())["listenAddrs"][0])
+        await bob.contacts_add(did=alice_id["did"], multiaddr=(await alice.node_status())["listenAddrs"][0])
+        incoming = bob.events(after=bob.last_seq, kinds=["call.incoming"])
+        states = alice.events(after=alice.last_seq, kinds=["call.state"])
+        call = (await alice.calls_start(peer=bob_id["did"]))["callId"]
+        ringing = await next_matching(incoming, lambda e: e["callId"] == call)
+        assert ringing["from"] == alice_id["did"] and ringing["video"] is False
+        await bob.calls_reject(call_id=call)
+        ended = await next_matching(states, lambda e: e["callId"] == call and e["state"] == "ended")
+        assert ended["reason"] == "rejected"
+        listed = (await alice.calls_list())["calls"]
+        assert [c["callId"] for c in listed] == [call] and listed[0]["direction"] == "outgoing"
+        await incoming.aclose()
+        await states.aclose()
