@@ -31,6 +31,8 @@ public struct CallStatsSummary: Sendable, Equatable {
     /// Audio frames played into the sink and video frames decoded, so far.
     public var audioFrames: Int
     public var videoFrames: Int
+    /// From the media layer (nil before the call is active): see ``CallMediaStatistics``.
+    public var media: CallMediaStatistics?
 }
 
 /// Where a call's media comes from and goes to (`calls.start` / `calls.accept`).
@@ -154,7 +156,7 @@ extension Engine {
             state: Self.word(session.state), rttMillis: media?.roundTripMillis, jitterMillis: media?.jitterMillis ?? 0,
             packetsLost: media?.packetsLost ?? 0, bitrateKbps: (media?.receiveKbps ?? 0) + (media?.sendKbps ?? 0),
             codecs: media?.codecs ?? (session.video ? ["opus/48000/2", "VP8/90000"] : ["opus/48000/2"]),
-            audioFrames: media?.audioFramesPlayed ?? 0, videoFrames: media?.videoFramesDecoded ?? 0)
+            audioFrames: media?.audioFramesPlayed ?? 0, videoFrames: media?.videoFramesDecoded ?? 0, media: media)
     }
 
     public func listCalls() -> [CallSummary] {

@@ -311,7 +311,7 @@ private func percentile(_ samples: [Double], _ p: Double) -> Double {
     return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
 }
 
-private func median(_ values: [Double]) -> Double { percentile(values, 0.5) }
+func median(_ values: [Double]) -> Double { percentile(values, 0.5) }
 
 private func fmt(_ value: Double) -> String {
     let hundredths = Int((value * 100).rounded())

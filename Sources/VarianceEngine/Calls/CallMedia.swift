@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import VarianceMedia
 
 /// What a call's media did so far, as `calls.stats` shows it.
@@ -18,6 +21,16 @@ public struct CallMediaStatistics: Sendable, Equatable {
     public var videoFramesDecoded: Int
     /// The codecs in use.
     public var codecs: [String]
+    /// Milliseconds from the media start (the call became active) to the first audio packet
+    /// we sent, and to the first audio frame we decoded from the peer (nil: not yet).
+    public var firstAudioSentMillis: Double?
+    public var firstAudioPlayedMillis: Double?
+    /// This machine's monotonic clock (nanoseconds) when the media started, when our tone's
+    /// first packet left and when the peer's first non-silent audio reached the sink: two
+    /// engines on one machine compare them to measure tone-onset-to-sink latency.
+    public var startedAtNanos: UInt64
+    public var firstAudioSentAtNanos: UInt64?
+    public var firstSoundAtNanos: UInt64?
 }
 
 /// One call's media, between the sources and sinks and the packet transport: Opus audio in
@@ -38,6 +51,8 @@ actor CallMedia {
     private let send: Send
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
+    /// `start` on the system's monotonic clock (time since boot).
+    private let startUptime: Duration
     // Sending.
     private let audioSource: (any AudioSource)?
     private let videoSource: (any VideoSource)?
@@ -71,6 +86,9 @@ actor CallMedia {
     private var nextReport = Duration.seconds(1)
     private(set) var audioFramesPlayed = 0
     private(set) var videoFramesDecoded = 0
+    private var firstAudioSent: Duration?
+    private var firstAudioPlayed: Duration?
+    private var firstSound: Duration?
     private var loop: Task<Void, Never>?
     private var closed = false
     private let ssrcAudio: UInt32
@@ -88,6 +106,9 @@ actor CallMedia {
         var rng = SystemRandomNumberGenerator()
         self.send = send
         start = clock.now
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        startUptime = .seconds(spec.tv_sec) + .nanoseconds(spec.tv_nsec)
         self.audioSource = audioSource
         self.videoSource = videoSource
         self.audioSink = audioSink
@@ -151,6 +172,7 @@ actor CallMedia {
             let frame = try? source.read(frameCount: OpusEncoder.samplesPerFrame), let encoded = try? encoder.encode(frame.samples)
         {
             let packet = opusPacketizer.packetize(encoded)
+            if firstAudioSent == nil { firstAudioSent = time }
             audioSent.record(packet)
             outgoing.append((packet.serialized(), false))
         }
@@ -197,6 +219,8 @@ actor CallMedia {
             pcm = []
         }
         guard !pcm.isEmpty else { return }
+        if firstAudioPlayed == nil { firstAudioPlayed = now }
+        if firstSound == nil, pcm.contains(where: { abs(Int($0)) > 1000 }) { firstSound = now }
         if (try? audioSink.write(AudioFrame(samples: pcm, channels: 1))) != nil { audioFramesPlayed += 1 }
     }
 
@@ -322,6 +346,15 @@ actor CallMedia {
             roundTripMillis: roundTrip.map { Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) / 1e15 },
             jitterMillis: jitterMillis, packetsLost: lost, receiveKbps: receiveMeter.bitsPerSecond(now: time) / 1000,
             sendKbps: sendMeter.bitsPerSecond(now: time) / 1000, audioFramesPlayed: audioFramesPlayed,
-            videoFramesDecoded: videoFramesDecoded, codecs: codecs)
+            videoFramesDecoded: videoFramesDecoded, codecs: codecs,
+            firstAudioSentMillis: firstAudioSent.map(Self.millis), firstAudioPlayedMillis: firstAudioPlayed.map(Self.millis),
+            startedAtNanos: Self.nanos(startUptime), firstAudioSentAtNanos: firstAudioSent.map { Self.nanos(startUptime + $0) },
+            firstSoundAtNanos: firstSound.map { Self.nanos(startUptime + $0) })
+    }
+
+    static func millis(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
+
+    static func nanos(_ d: Duration) -> UInt64 {
+        UInt64(max(d.components.seconds, 0)) * 1_000_000_000 + UInt64(max(d.components.attoseconds, 0) / 1_000_000_000)
     }
 }

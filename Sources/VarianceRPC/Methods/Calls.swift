@@ -122,11 +122,14 @@ public enum CallsStats: RPCMethod {
         public var codecs: [String]
         public var audioFrames: Int64
         public var videoFrames: Int64
+        /// `{startedAtNs, firstAudioSentAtNs?, firstSoundAtNs?, firstAudioSentMs?, firstAudioPlayedMs?}`.
+        public var timing: JSON?
 
         public init(
             state: String, rttMs: Double?, jitterMs: Double, packetsLost: Int64, bitrateKbps: Double, codecs: [String],
-            audioFrames: Int64, videoFrames: Int64
+            audioFrames: Int64, videoFrames: Int64, timing: JSON? = nil
         ) {
+            self.timing = timing
             self.state = state
             self.rttMs = rttMs
             self.jitterMs = jitterMs
@@ -146,6 +149,7 @@ public enum CallsStats: RPCMethod {
             object["codecs"] = .array(codecs.map { .string($0) })
             object["audioFrames"] = .int(audioFrames)
             object["videoFrames"] = .int(videoFrames)
+            if let timing { object["timing"] = timing }
             return .object(object)
         }
     }

@@ -224,7 +224,14 @@ public enum EngineMethods {
             return CallsStats.Result(
                 state: stats.state, rttMs: stats.rttMillis, jitterMs: stats.jitterMillis, packetsLost: stats.packetsLost,
                 bitrateKbps: stats.bitrateKbps, codecs: stats.codecs, audioFrames: Int64(stats.audioFrames),
-                videoFrames: Int64(stats.videoFrames))
+                videoFrames: Int64(stats.videoFrames), timing: stats.media.map { media in
+                    var timing: JSONObject = ["startedAtNs": .int(Int64(clamping: media.startedAtNanos))]
+                    if let v = media.firstAudioSentAtNanos { timing["firstAudioSentAtNs"] = .int(Int64(clamping: v)) }
+                    if let v = media.firstSoundAtNanos { timing["firstSoundAtNs"] = .int(Int64(clamping: v)) }
+                    if let v = media.firstAudioSentMillis { timing["firstAudioSentMs"] = .double((v * 100).rounded() / 100) }
+                    if let v = media.firstAudioPlayedMillis { timing["firstAudioPlayedMs"] = .double((v * 100).rounded() / 100) }
+                    return .object(timing)
+                })
         }
         table.async(CallsList.self) { _ throws(RPCError) in
             let calls = await engine.listCalls()
