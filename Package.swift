@@ -250,6 +250,7 @@ let package = Package(
             dependencies: ["VarianceOlm", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(name: "VarianceMediaTests", dependencies: ["VarianceMedia", "VarianceProtos"]),
+        .testTarget(name: "VarianceCallTransportTests", dependencies: ["VarianceCallTransport", "COpus"]),
         .testTarget(
             name: "VarianceMLSTests",
             dependencies: ["VarianceMLS", .product(name: "Crypto", package: "swift-crypto")]

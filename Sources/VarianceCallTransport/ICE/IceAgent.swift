@@ -248,10 +248,11 @@ public final class IceAgent: Sendable {
         }
         guard let waiters else { return }
         let token = Unmanaged.passUnretained(self).toOpaque()
-        nice_agent_attach_recv(handles.agent, streamID, Self.componentID, handles.context, nil, nil)
         cnice_disconnect_all(handles.agent, token)
         // Quit from inside the loop: a quit sent before the thread entered g_main_loop_run is lost.
+        // High priority, or a socket that stays readable would starve it.
         let quit = g_idle_source_new()!
+        g_source_set_priority(quit, G_PRIORITY_HIGH)
         g_source_set_callback(quit, { loop in
             g_main_loop_quit(OpaquePointer(loop))
             return 0
@@ -259,6 +260,7 @@ public final class IceAgent: Sendable {
         g_source_attach(quit, handles.context)
         g_source_unref(quit)
         g_thread_join(handles.thread)
+        nice_agent_attach_recv(handles.agent, streamID, Self.componentID, handles.context, nil, nil)
         nice_agent_remove_stream(handles.agent, streamID)
         g_object_unref(UnsafeMutableRawPointer(handles.agent))
         g_main_loop_unref(handles.loop)
