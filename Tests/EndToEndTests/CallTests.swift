@@ -190,3 +190,25 @@ extension CallTests {
         #expect(abs(frequency - 440) < 2, "dominant frequency \(frequency)")
     }
 }
+
+extension CallTests {
+    /// alice and bob behind two NATs with a STUN server (coturn) on the public side and no
+    /// TURN: their host addresses cannot reach each other, so the call goes through the
+    /// server-reflexive candidates the NATs map (Linux masquerade keeps UDP ports).
+    @Test(.enabled(if: NetworkNamespaces.available && Coturn.installed, "needs root and coturn"))
+    func aCallBetweenTwoNATsThroughServerReflexiveCandidates() async throws {
+        try await offThePool {
+            try NATWorld.run(holePunching: false) { world in
+                let stun = try Coturn(host: "172.31.100.1", port: 3478, namespace: "pub\(world.suffix)")
+                defer { stun.stop() }
+                let (alice, bob) = try world.engines(extraConfig: "media:\n  stun: [\"stun:172.31.100.1:3478\"]\n")
+                defer { alice.stop(); bob.stop() }
+                try world.introduce(alice, to: bob)
+                try alice.call("messages.send", ["conversation": .string(bob.did), "text": "calling you"])
+                try bob.waitUntil("alice's text") { $0.received(from: alice.did) == ["calling you"] }
+                try CallTests.talk(from: alice, to: bob, seconds: 2)
+                #expect(stun.allocations == 0, "no TURN relay was used")
+            }
+        }
+    }
+}

@@ -1,5 +1,9 @@
 import VarianceProtos
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One entry point that pushes arbitrary bytes through every parser of untrusted media
 /// input. It must never trap; it does trap (on purpose) when a round-trip property of

@@ -1,5 +1,9 @@
 import VarianceProtos
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The signalling state of one call, on one side: a pure value. Events and the current time
 /// go in; messages to send, transport commands and state changes come out. It never reads a
