@@ -45,7 +45,10 @@ let package = Package(
         // test sources and sinks, the call state machine and signalling (pure but for the codecs).
         .target(
             name: "VarianceMedia",
-            dependencies: ["COpus", "CVPX", "CVPXShim", "VarianceProtos", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+            dependencies: ["COpus", "CVPX", "CVPXShim", "VarianceProtos", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            // Optimized in debug builds too: unoptimized, generating and converting 640×480
+            // pictures 30 times a second takes a whole core, and the call tests run beside others.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
 
         // Pure cores.
