@@ -488,6 +488,13 @@ export type CallsStatsResult = {
   codecs: string[];
   audioFrames: number;
   videoFrames: number;
+  timing?: {
+    startedAtNs: number;
+    firstAudioSentAtNs?: number;
+    firstSoundAtNs?: number;
+    firstAudioSentMs?: number;
+    firstAudioPlayedMs?: number;
+  };
 };
 
 /** calls.list */

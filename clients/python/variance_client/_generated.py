@@ -215,6 +215,15 @@ CallsAcceptSink = TypedDict("CallsAcceptSink", {
     "video": NotRequired[str],
 })
 
+# For measurement, once the call is active: this machine's monotonic clock in nanoseconds when the media started, when our first audio packet left and when the peer's first audible sound reached our sink; and milliseconds from the media start to our first audio packet and to the first audio frame we decoded.
+CallsStatsResultTiming = TypedDict("CallsStatsResultTiming", {
+    "startedAtNs": int,
+    "firstAudioSentAtNs": NotRequired[int],
+    "firstSoundAtNs": NotRequired[int],
+    "firstAudioSentMs": NotRequired[float],
+    "firstAudioPlayedMs": NotRequired[float],
+})
+
 CallsStatsResult = TypedDict("CallsStatsResult", {
     "state": Literal["ringing", "connecting", "active", "ended"],
     "rttMs": NotRequired[float],
@@ -224,6 +233,7 @@ CallsStatsResult = TypedDict("CallsStatsResult", {
     "codecs": list[str],
     "audioFrames": int,
     "videoFrames": int,
+    "timing": NotRequired[CallsStatsResultTiming],
 })
 
 CallsListResultCallsItem = TypedDict("CallsListResultCallsItem", {
