@@ -62,6 +62,12 @@ struct CallSession {
     var transport: MediaTransport?
     var media: CallMedia?
     var tasks: [Task<Void, Never>] = []
+    /// Our candidates found before the offer or answer left (they go inside it), whether
+    /// later ones are trickled now, and whether gathering is over.
+    var earlyCandidates: [IceCandidate] = []
+    var candidatesInDescription = 0
+    var trickling = false
+    var gatheringDone = false
 }
 
 /// Voice and video calls: signalling over the direct-message channel (each `CallSignal` signed
@@ -69,13 +75,17 @@ struct CallSession {
 /// deciding states, a `MediaTransport` (ICE through libnice, DTLS-SRTP) per call, and a
 /// `CallMedia` pipeline between the sources and sinks and the transport.
 ///
-/// The offer and answer carry every ICE candidate (gathering completes before they are
-/// sent; no trickle), the DTLS certificate fingerprint and the SDP. The callee is the DTLS
-/// client. One call at a time: an offer during a call is answered `busy`.
+/// The offer and answer carry the ICE candidates found in the first
+/// ``Engine/earlyCandidateWindow`` (host candidates at once; server-reflexive and relayed ones
+/// if their servers answer that fast), the DTLS certificate fingerprint and the SDP; later
+/// candidates are trickled as signed `candidate` signals. The callee is the DTLS client. One
+/// call at a time: an offer during a call is answered `busy`.
 extension Engine {
     static let callTickInterval = Duration.seconds(1)
     /// Calls kept in `calls.list` after they ended.
     static let maxEndedCalls = 32
+    /// How long the offer or answer waits for candidates before it leaves (the rest trickle).
+    static let earlyCandidateWindow = Duration.milliseconds(150)
 
     var callNow: Duration { ContinuousClock.now - callEpoch }
 
@@ -100,7 +110,7 @@ extension Engine {
         calls[key] = session
         let description: CallSessionDescription
         do {
-            description = try await localDescription(transport, setup: .actpass, video: video)
+            description = try await localDescription(transport, setup: .actpass, video: video, call: key)
         } catch {
             calls[key] = nil
             await transport.close()
@@ -113,6 +123,7 @@ extension Engine {
         }
         startCallTicker()
         await perform(actions, call: key)
+        await startTrickling(key)
         return key
     }
 
@@ -127,8 +138,9 @@ extension Engine {
         let transport = try makeTransport(controlling: false)
         session.transport = transport
         calls[key] = session
-        let description = try await localDescription(transport, setup: .active, video: session.video)
+        let description = try await localDescription(transport, setup: .active, video: session.video, call: key)
         await perform(callLine.handle(.localAccept(description), now: callNow), call: key)
+        await startTrickling(key)
     }
 
     /// Declines the ringing incoming call.
@@ -247,9 +259,10 @@ extension Engine {
         }
         var reason: String?
         if case .ended(let why) = state { reason = Self.word(why) }
+        // An ended call's sinks are closed (a WAV file complete) before anyone is told.
+        if state.isEnded { await endCall(key) }
         try? emit(.callState(callID: key, state: Self.word(state), reason: reason))
         if state == .active, session.media == nil { await startMedia(key) }
-        if state.isEnded { await endCall(key) }
     }
 
     // MARK: Transport and media
@@ -267,12 +280,34 @@ extension Engine {
         }
     }
 
-    /// Gathers our candidates and describes our side (fingerprint, ICE credentials, SDP).
-    func localDescription(_ transport: MediaTransport, setup: DtlsSetup, video: Bool) async throws(EngineError) -> CallSessionDescription {
-        let parameters: TransportParameters
-        do { parameters = try await transport.localParameters(setup: setup) } catch {
-            throw EngineError.unreachable("No network path for a call could be gathered: \(error)")
+    /// Starts gathering, waits up to ``earlyCandidateWindow`` (or until gathering is over) and
+    /// describes our side (fingerprint, ICE credentials, SDP with the candidates found so far).
+    func localDescription(
+        _ transport: MediaTransport, setup: DtlsSetup, video: Bool, call key: String
+    ) async throws(EngineError) -> CallSessionDescription {
+        let ice = transport.ice
+        let found = ice.localCandidates
+        let reader = Task { [weak self] in
+            for await candidate in found {
+                guard let self else { return }
+                await self.localCandidateFound(key, candidate)
+            }
         }
+        let gathering = Task { [weak self] in
+            let done = (try? await ice.gather()) != nil
+            await self?.localGatheringEnded(key, failed: !done)
+        }
+        calls[key]?.tasks += [reader, gathering]
+        let deadline = ContinuousClock.now + Self.earlyCandidateWindow
+        while ContinuousClock.now < deadline, calls[key]?.gatheringDone == false {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        guard let session = calls[key] else { throw EngineError.conflict("The call ended.") }
+        calls[key]?.candidatesInDescription = session.earlyCandidates.count
+        let parameters = TransportParameters(
+            iceUsernameFragment: ice.localUsernameFragment, icePassword: ice.localPassword,
+            fingerprint: .init(algorithm: "sha-256", value: transport.identity.fingerprint), setup: setup,
+            candidates: session.earlyCandidates)
         var rng = SystemRandomNumberGenerator()
         let sdp = SessionDescription.call(
             sessionID: UInt64.random(in: 1...UInt64(Int64.max), using: &rng), transport: parameters,
@@ -468,4 +503,33 @@ extension Engine {
         case .peerGone: "peerGone"
         }
     }
+
+    // MARK: Trickle
+
+    func localCandidateFound(_ key: String, _ candidate: IceCandidate) async {
+        guard let session = calls[key], !session.state.isEnded else { return }
+        guard session.trickling else {
+            calls[key]?.earlyCandidates.append(candidate)
+            return
+        }
+        guard callLine.current?.callID == session.id else { return }
+        await perform(callLine.handle(.localCandidate(ICECandidate(candidate: candidate.sdpAttribute)), now: callNow), call: key)
+    }
+
+    func localGatheringEnded(_ key: String, failed: Bool) async {
+        calls[key]?.gatheringDone = true
+        if failed { logger.info("Gathering call candidates failed", metadata: ["call": "\(key)"]) }
+    }
+
+    /// The offer or answer is out: candidates found from now on are trickled.
+    func startTrickling(_ key: String) async {
+        guard let session = calls[key] else { return }
+        calls[key]?.trickling = true
+        // Found after the description was written and before it left: trickled now.
+        for candidate in session.earlyCandidates.dropFirst(session.candidatesInDescription) {
+            guard callLine.current?.callID == session.id else { return }
+            await perform(callLine.handle(.localCandidate(ICECandidate(candidate: candidate.sdpAttribute)), now: callNow), call: key)
+        }
+    }
 }
+
