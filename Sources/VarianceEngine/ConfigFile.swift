@@ -99,6 +99,9 @@ public enum ConfigFile {
             case "calls":
                 let section = try mapping(value, "calls")
                 if let v = section["ring_seconds"] { configuration.callRingSeconds = try int(v, "calls.ring_seconds", 1...600) }
+                if let v = section["candidate_window_ms"] {
+                    configuration.callCandidateWindowMillis = try int(v, "calls.candidate_window_ms", 0...5000)
+                }
             case "media":
                 let section = try mapping(value, "media")
                 if let v = section["stun"] {

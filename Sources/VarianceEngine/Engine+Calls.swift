@@ -76,7 +76,7 @@ struct CallSession {
 /// `CallMedia` pipeline between the sources and sinks and the transport.
 ///
 /// The offer and answer carry the ICE candidates found in the first
-/// ``Engine/earlyCandidateWindow`` (host candidates at once; server-reflexive and relayed ones
+/// `calls.candidate_window_ms` (150 ms by default: host candidates at once; server-reflexive and relayed ones
 /// if their servers answer that fast), the DTLS certificate fingerprint and the SDP; later
 /// candidates are trickled as signed `candidate` signals. The callee is the DTLS client. One
 /// call at a time: an offer during a call is answered `busy`.
@@ -84,8 +84,6 @@ extension Engine {
     static let callTickInterval = Duration.seconds(1)
     /// Calls kept in `calls.list` after they ended.
     static let maxEndedCalls = 32
-    /// How long the offer or answer waits for candidates before it leaves (the rest trickle).
-    static let earlyCandidateWindow = Duration.milliseconds(150)
 
     var callNow: Duration { ContinuousClock.now - callEpoch }
 
@@ -280,7 +278,7 @@ extension Engine {
         }
     }
 
-    /// Starts gathering, waits up to ``earlyCandidateWindow`` (or until gathering is over) and
+    /// Starts gathering, waits up to `calls.candidate_window_ms` (or until gathering is over) and
     /// describes our side (fingerprint, ICE credentials, SDP with the candidates found so far).
     func localDescription(
         _ transport: MediaTransport, setup: DtlsSetup, video: Bool, call key: String
@@ -298,7 +296,7 @@ extension Engine {
             await self?.localGatheringEnded(key, failed: !done)
         }
         calls[key]?.tasks += [reader, gathering]
-        let deadline = ContinuousClock.now + Self.earlyCandidateWindow
+        let deadline = ContinuousClock.now + .milliseconds(configuration.callCandidateWindowMillis)
         while ContinuousClock.now < deadline, calls[key]?.gatheringDone == false {
             try? await Task.sleep(for: .milliseconds(5))
         }

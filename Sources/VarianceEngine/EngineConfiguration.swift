@@ -45,6 +45,9 @@ public struct EngineConfiguration: Sendable {
     public var mediaHostAddresses: [String]?
     /// How long an unanswered call rings before it ends with `noAnswer` (`calls.ring_seconds`).
     public var callRingSeconds = 45
+    /// How long an offer or answer waits for ICE candidates before it leaves; later ones are
+    /// trickled (`calls.candidate_window_ms`, 0 trickles them all).
+    public var callCandidateWindowMillis = 150
 
     public init(dataDirectory: String? = nil, configFile: String? = nil) {
         let directory = dataDirectory ?? Self.defaultDataDirectory()

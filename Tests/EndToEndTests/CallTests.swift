@@ -140,13 +140,14 @@ extension CallTests {
 }
 
 extension CallTests {
-    /// Both sides relay-only through coturn on loopback: the call carries the tone.
+    /// Both sides relay-only through coturn on loopback, every candidate trickled (the offer
+    /// and answer leave before gathering): the call carries the tone.
     @Test(.enabled(if: Coturn.installed, "coturn is not installed")) func aCallForcedThroughTURN() async throws {
         try await offThePool {
             let turn = try Coturn()
             defer { turn.stop() }
             let peers = try Circle.of(["alice", "bob"]) { _ in (nil, "/ip4/127.0.0.1/tcp/\(try freePort())") } configure: { directory in
-                try (turn.mediaConfig(relayOnly: true) + "  host_addresses: [127.0.0.1]\n").write(
+                try (turn.mediaConfig(relayOnly: true) + "  host_addresses: [127.0.0.1]\ncalls:\n  candidate_window_ms: 0\n").write(
                     to: directory.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
             }
             defer { peers.forEach { $0.stop() } }
