@@ -199,12 +199,14 @@ public actor Swarm {
         upgraded: CheckedContinuation<PeerID, any Error>?, executor: EventLoopTaskExecutor
     ) async {
         let remoteAddress = try? TCPAddress.multiaddr(of: channel.channel.remoteAddress)
+        let frames = ChannelFrameWriter(channel.channel)
         do {
-            try await channel.executeThenClose { inbound, outbound in
+            // Writes bypass the async writer (see ChannelFrameWriter); it only closes.
+            try await channel.executeThenClose { inbound, _ in
                 await self.runConnection(
                     reader: ByteReader(inbound, budget: configuration.maxBytesBeforeAuthentication),
-                    writer: ByteWriter(outbound), remoteAddress: remoteAddress, role: role, expectedPeer: expectedPeer,
-                    upgraded: upgraded, executor: executor, close: { channel.channel.close(promise: nil) })
+                    writer: ByteWriter(frames), frames: .channel(frames), remoteAddress: remoteAddress, role: role,
+                    expectedPeer: expectedPeer, upgraded: upgraded, executor: executor, close: { frames.close() })
             }
         } catch {
             logger.debug("Connection ended", metadata: ["error": "\(error)"])
@@ -213,18 +215,17 @@ public actor Swarm {
 
     /// Runs one connection over a raw byte transport (a socket, or a relayed stream): the
     /// upgrade, then the muxer until either side ends it. `upgraded` learns the outcome of
-    /// the upgrade; `close` tears the raw transport down.
+    /// the upgrade; `writer` carries the handshake and `frames` the muxed connection after
+    /// it; `close` tears the raw transport down.
     nonisolated func runConnection(
-        reader: ByteReader, writer: ByteWriter, remoteAddress: Multiaddr?, role: Upgrader.Role, expectedPeer: PeerID?,
-        upgraded: CheckedContinuation<PeerID, any Error>?, executor: (any TaskExecutor)?,
+        reader: ByteReader, writer: ByteWriter, frames: FrameSink, remoteAddress: Multiaddr?, role: Upgrader.Role,
+        expectedPeer: PeerID?, upgraded: CheckedContinuation<PeerID, any Error>?, executor: (any TaskExecutor)?,
         close: @escaping @Sendable () -> Void
     ) async {
         var reader = reader
-        let timeoutDuration = configuration.handshakeTimeout
-        let timeout = Task {
-            try await Task.sleep(for: timeoutDuration)
-            close()
-        }
+        // A NIO timer, not a sleeping task: cancelled, it is gone at once (see LoopTimer).
+        let loop = (executor as? EventLoopTaskExecutor)?.eventLoop ?? MultiThreadedEventLoopGroup.singleton.any()
+        let timeout = loop.scheduleTask(in: .nanoseconds(configuration.handshakeTimeout.nanoseconds)) { close() }
         let result: Upgrader.Upgraded
         do {
             result = try await Upgrader(role: role, identity: identity, expectedPeer: expectedPeer)
@@ -241,7 +242,8 @@ public actor Swarm {
         reader.removeBudget()
         let connection = MuxedConnection(
             remotePeer: result.remotePeer, remoteAddress: remoteAddress, isDialer: role == .dialer,
-            transport: result.transport, swarm: self, configuration: configuration, logger: logger, executor: executor)
+            transport: result.transport, swarm: self, configuration: configuration, logger: logger, executor: executor,
+            sink: frames, closeTransport: close)
         guard await self.register(connection) else {
             // Both sides dialled at once and the peer's connections are full: what the dial
             // wanted, a connection to that peer, exists.
@@ -255,12 +257,9 @@ public actor Swarm {
         }
         upgraded?.resume(returning: result.remotePeer)
         Task(executorPreference: executor) { await self.identify(over: connection) }
-        let writerTask = Task(executorPreference: executor) {
-            await connection.writeFrames(to: writer)
-            // The connection is over (its last frame, GoAway, is written): close the
-            // transport, which also ends the read loop below if the peer stays silent.
-            close()
-        }
+        // No writer task: the connection writes its frames itself, and closes the transport
+        // after its last one (GoAway), which also ends the read loop below if the peer stays
+        // silent.
         await connection.receive(plaintext: result.muxerBytes)
         do {
             while let chunk = try await reader.next() {
@@ -271,7 +270,6 @@ public actor Swarm {
             logger.debug("Connection read failed", metadata: ["peer": "\(result.remotePeer)", "error": "\(error)"])
         }
         await connection.socketEnded()
-        await writerTask.value
         await self.unregister(connection)
     }
 

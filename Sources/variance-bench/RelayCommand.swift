@@ -39,6 +39,9 @@ struct RelayCommand: ParsableCommand {
     @Flag(help: "Skip the in-process latency and throughput part.")
     var loadOnly = false
 
+    @Option(help: "Seconds to keep the reservations after measuring, before the circuits (to inspect the relay).")
+    var holdSeconds = 0
+
     func run() throws {
         print("Relay benchmark (loopback, \(ProcessInfo.processInfo.activeProcessorCount) cores)")
         if !loadOnly {
@@ -53,7 +56,9 @@ struct RelayCommand: ParsableCommand {
         let binary = relay ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("variance-relay").path
         let load = try runBlocking(timeoutSeconds: 900, what: "load") {
-            try await RelayBench.load(binary: binary, reservations: reservations, circuits: connectOnly ? 0 : circuits, reserve: !connectOnly)
+            try await RelayBench.load(
+                binary: binary, reservations: reservations, circuits: connectOnly ? 0 : circuits, reserve: !connectOnly,
+                holdSeconds: holdSeconds)
         }
         print("  variance-relay     RSS idle \(load.idleKB) KiB, with \(reservations) reservations \(load.reservedKB) KiB")
         print("                     memory per reservation \(fmt(Double(load.reservedKB - load.idleKB) * 1024 / Double(reservations) / 1000, 2)) KB (target ≤ 10 KB)")
@@ -149,7 +154,9 @@ enum RelayBench {
         return Double(megabytes) * 1_048_576 / 1e6 / (Double(nowNs() - start) / 1e9)
     }
 
-    static func load(binary: String, reservations: Int, circuits: Int, reserve: Bool) async throws -> Load {
+    static func load(binary: String, reservations: Int, circuits: Int, reserve: Bool, holdSeconds: Int = 0) async throws
+        -> Load
+    {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("variance-bench-relay-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -203,6 +210,11 @@ enum RelayBench {
         let reserveSeconds = Double(nowNs() - reserveStart) / 1e9
         try await Task.sleep(for: .milliseconds(500))
         let reserved = procStatusKB(pid: pid, key: "VmRSS") ?? 0
+        if holdSeconds > 0 {
+            print("  holding \(reservations) reservations for \(holdSeconds) s (variance-relay pid \(pid))")
+            fflush(nil)
+            try await Task.sleep(for: .seconds(holdSeconds))
+        }
 
         // C dialers, each to its own reserved target, all at once, 16 KiB echoed each.
         let dialers = (0..<circuits).map { _ in swarm() }

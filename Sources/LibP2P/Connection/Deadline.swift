@@ -28,7 +28,7 @@ func withDeadline<Value: Sendable>(
     let outcome = try await withThrowingTaskGroup(of: DeadlineOutcome<Value>.self) { group in
         group.addTask { .finished(try await operation()) }
         group.addTask {
-            do { try await Task.sleep(for: timeout) } catch { return .cancelled }
+            do { try await LoopTimer.sleep(for: timeout) } catch { return .cancelled }
             return .expired
         }
         defer { group.cancelAll() }

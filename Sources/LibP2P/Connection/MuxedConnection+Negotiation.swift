@@ -137,7 +137,7 @@ extension MuxedConnection {
     /// it when negotiation ends; its value says whether it reset the stream.
     private func negotiationDeadline(for id: YamuxStreamID, _ timeout: Duration) -> Task<Bool, Never> {
         Task { [weak self] in
-            do { try await Task.sleep(for: timeout) } catch { return false }
+            do { try await LoopTimer.sleep(for: timeout) } catch { return false }
             return await self?.expireNegotiation(id) ?? false
         }
     }

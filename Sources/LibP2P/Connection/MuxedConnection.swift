@@ -9,8 +9,10 @@ import NIOCore
 /// yamux session and Noise transport.
 ///
 /// The actor owns the session; every state change happens between awaits. Outgoing frames
-/// are encrypted and queued in the same synchronous step, then written in that order by one
-/// writer task, so nonce order and write order are always the same.
+/// are encrypted and handed on in the same synchronous step, so nonce order and write order
+/// are always the same: on a socket they go straight to the NIO channel (which keeps the
+/// order of the calls); over a relayed stream they queue here, and a writer task runs only
+/// while some wait (an idle connection holds no task for writing).
 actor MuxedConnection {
     nonisolated let remotePeer: PeerID
     nonisolated let remoteAddress: Multiaddr?
@@ -24,8 +26,17 @@ actor MuxedConnection {
     let configuration: SwarmConfiguration
     let logger: Logger
     var streams: [YamuxStreamID: StreamState] = [:]
-    private let output: AsyncStream<[UInt8]>.Continuation
-    private nonisolated let outputStream: AsyncStream<[UInt8]>
+    /// Where encrypted frames go.
+    private let sink: FrameSink
+    /// Tears down the raw transport (socket or relayed stream), once.
+    private let closeTransport: @Sendable () -> Void
+    /// Frames waiting for the relayed stream's writer task (never used on a socket).
+    private var pendingFrames: [[UInt8]] = []
+    /// Whether the relayed stream's writer task runs.
+    private var frameWriterRunning = false
+    /// No more frames will be sent; the transport closes once the last is written.
+    private var outputFinished = false
+    private var transportClosed = false
     var closed = false
     /// When bytes last went in either direction (for ``SwarmConfiguration/idleTimeout``).
     var lastActivity = ContinuousClock.now
@@ -59,8 +70,11 @@ actor MuxedConnection {
 
     init(
         remotePeer: PeerID, remoteAddress: Multiaddr?, isDialer: Bool, transport: NoiseTransport, swarm: Swarm,
-        configuration: SwarmConfiguration, logger: Logger, executor: (any TaskExecutor)? = nil
+        configuration: SwarmConfiguration, logger: Logger, executor: (any TaskExecutor)? = nil, sink: FrameSink,
+        closeTransport: @escaping @Sendable () -> Void
     ) {
+        self.sink = sink
+        self.closeTransport = closeTransport
         self.executor = executor
         self.remotePeer = remotePeer
         self.remoteAddress = remoteAddress
@@ -73,16 +87,54 @@ actor MuxedConnection {
         yamux.maxInboundStreams = configuration.maxStreamsPerConnection
         yamux.maxOutboundStreams = configuration.maxStreamsPerConnection
         session = YamuxSession(role: isDialer ? .client : .server, configuration: yamux)
-        (outputStream, output) = AsyncStream.makeStream()
     }
 
     // MARK: Running
 
-    /// Writes queued frames, in order, until the connection ends. Runs in its own task.
-    nonisolated func writeFrames(to outbound: ByteWriter) async {
-        for await chunk in outputStream {
-            do { try await outbound.write(chunk) } catch { break }
+    /// Sends one encrypted frame (or several, concatenated) in order.
+    private func send(_ frame: [UInt8]) {
+        guard !outputFinished else { return }
+        switch sink {
+        case .channel(let writer):
+            writer.write(frame)
+        case .stream(let stream):
+            pendingFrames.append(frame)
+            guard !frameWriterRunning else { return }
+            frameWriterRunning = true
+            Task(executorPreference: executor) { await self.writePendingFrames(to: stream) }
         }
+    }
+
+    /// The relayed stream's writer: writes what is queued (all waiting frames in one write),
+    /// then ends; the next frame starts a new one.
+    private func writePendingFrames(to stream: LibP2PStream) async {
+        while !pendingFrames.isEmpty {
+            let frames = pendingFrames
+            pendingFrames = []
+            let bytes = frames.count == 1 ? frames[0] : Array(frames.joined())
+            do { try await stream.write(bytes) } catch {
+                pendingFrames = []
+                break
+            }
+        }
+        frameWriterRunning = false
+        if outputFinished { closeTransportOnce() }
+    }
+
+    /// No more output: close the transport after what is queued (the last frame is often
+    /// GoAway).
+    private func finishOutput() {
+        outputFinished = true
+        switch sink {
+        case .channel: closeTransportOnce()  // the channel closes after the writes already handed to it
+        case .stream: if !frameWriterRunning { closeTransportOnce() }
+        }
+    }
+
+    private func closeTransportOnce() {
+        guard !transportClosed else { return }
+        transportClosed = true
+        closeTransport()
     }
 
     /// Whether the connection is done (the reader stops).
@@ -158,7 +210,7 @@ actor MuxedConnection {
         let bytes = session.takeOutput()
         guard !bytes.isEmpty else { return }
         lastActivity = .now
-        do { output.yield(try transport.encrypt(bytes)) } catch {
+        do { send(try transport.encrypt(bytes)) } catch {
             logger.error("Noise nonces exhausted; closing the connection", metadata: ["peer": "\(remotePeer)"])
             terminate()
         }
@@ -178,7 +230,7 @@ actor MuxedConnection {
 
     private func terminate() {
         guard !closed || !streams.isEmpty else {
-            output.finish()
+            finishOutput()
             return
         }
         closed = true
@@ -187,7 +239,7 @@ actor MuxedConnection {
             wakeReaders(id)
             wakeWriters(id)
         }
-        output.finish()
+        finishOutput()
     }
 
     /// Says goodbye (GoAway) and stops.

@@ -20,11 +20,11 @@ extension Swarm {
                         try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                     }
                 }
-            return try await channel.executeThenClose { inbound, outbound in
+            return try await channel.executeThenClose { inbound, _ in
                 try await withDeadline(timeout, "a dial-back", expire: { try? await channel.channel.close() }) {
                     var reader = ByteReader(inbound, budget: budget)
                     let upgraded = try await Upgrader(role: .dialer, identity: identity, expectedPeer: peer)
-                        .upgrade(reader: &reader, outbound: ByteWriter(outbound))
+                        .upgrade(reader: &reader, outbound: ByteWriter(ChannelFrameWriter(channel.channel)))
                     return upgraded.remotePeer == peer
                 }
             }

@@ -156,7 +156,8 @@ extension Swarm {
             Task(executorPreference: executor) {
                 await self.runConnection(
                     reader: ByteReader(stream, budget: budget),
-                    writer: ByteWriter(stream), remoteAddress: remoteAddress, role: role, expectedPeer: expectedPeer,
+                    writer: ByteWriter(stream), frames: .stream(stream), remoteAddress: remoteAddress, role: role,
+                    expectedPeer: expectedPeer,
                     upgraded: continuation, executor: executor, close: { Task { await stream.reset() } })
             }
         }

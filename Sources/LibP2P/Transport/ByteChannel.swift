@@ -1,4 +1,5 @@
 import NIOCore
+import Synchronization
 
 /// The reading half of a raw connection as the upgrade and the muxer see it: the next chunk
 /// of bytes, in order. A raw connection is a TCP socket or, for a relayed connection, a
@@ -50,19 +51,67 @@ struct ByteReader {
 /// The writing half of a raw connection.
 struct ByteWriter: Sendable {
     private enum Sink: Sendable {
-        case socket(NIOAsyncChannelOutboundWriter<ByteBuffer>)
+        case socket(ChannelFrameWriter)
         case stream(LibP2PStream)
     }
 
     private let sink: Sink
 
-    init(_ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) { sink = .socket(outbound) }
+    /// The socket, through the same ordered path as the muxed connection's frames after it.
+    init(_ socket: ChannelFrameWriter) { sink = .socket(socket) }
     init(_ stream: LibP2PStream) { sink = .stream(stream) }
 
     func write(_ bytes: [UInt8]) async throws {
         switch sink {
-        case .socket(let outbound): try await outbound.write(ByteBuffer(bytes: bytes))
+        case .socket(let socket): socket.write(bytes)
         case .stream(let stream): try await stream.write(bytes)
+        }
+    }
+}
+
+/// Where a connection's encrypted frames go once it is upgraded.
+enum FrameSink: Sendable {
+    /// A socket: frames go straight to the NIO channel.
+    case channel(ChannelFrameWriter)
+    /// A relayed stream: the connection queues frames and writes them from a task that runs
+    /// only while some wait.
+    case stream(LibP2PStream)
+}
+
+/// Writes a connection's frames to its NIO channel without a task of its own, keeping the
+/// order of the calls. Calls must not overlap (the connection actor makes them one at a
+/// time, from whichever thread it runs on). A call made on the channel's event loop writes
+/// at once unless earlier calls from other threads still wait in the loop's queue; those
+/// go first, so nonce order is write order.
+final class ChannelFrameWriter: Sendable {
+    let channel: any Channel
+    /// Calls handed to the event loop and not yet run there.
+    private let queued = Atomic<Int>(0)
+
+    init(_ channel: any Channel) { self.channel = channel }
+
+    /// Writes and flushes `bytes` (no wait: back-pressure is yamux's windows).
+    func write(_ bytes: [UInt8]) {
+        let channel = channel
+        perform { channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil) }
+    }
+
+    /// Closes the channel after every write handed over before.
+    func close() {
+        let channel = channel
+        perform { channel.close(promise: nil) }
+    }
+
+    private func perform(_ work: @escaping @Sendable () -> Void) {
+        let loop = channel.eventLoop
+        if loop.inEventLoop, queued.load(ordering: .acquiring) == 0 {
+            work()
+            return
+        }
+        queued.add(1, ordering: .relaxed)
+        loop.execute {
+            work()
+            self.queued.subtract(1, ordering: .releasing)
         }
     }
 }
