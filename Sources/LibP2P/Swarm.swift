@@ -86,6 +86,7 @@ public actor Swarm {
             // Hole punching dials from the listening port.
             .serverChannelOption(reusePortOption, value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.recvAllocator, value: Self.receiveBuffers)
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
@@ -155,6 +156,7 @@ public actor Swarm {
         do {
             channel = try await ClientBootstrap(group: group)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelOption(.recvAllocator, value: Self.receiveBuffers)
                 .connectTimeout(.seconds(10))
                 .connect(host: host, port: port) { channel in
                     channel.eventLoop.makeCompletedFuture {
@@ -170,6 +172,11 @@ public actor Swarm {
     }
 
     // MARK: Connections
+
+    /// Receive buffers start at 512 bytes (NIO's default is 2 KiB) and grow while reads
+    /// fill them, up to 64 KiB. A channel keeps its largest buffer for reuse, so an idle
+    /// connection (a relay reservation) that never carried bulk data holds 512 bytes.
+    static let receiveBuffers = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65536)
 
     var connectionCount: Int { connections.values.reduce(0) { $0 + $1.count } + pendingHandshakes }
 

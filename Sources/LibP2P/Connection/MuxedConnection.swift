@@ -111,7 +111,11 @@ actor MuxedConnection {
         while !pendingFrames.isEmpty {
             let frames = pendingFrames
             pendingFrames = []
-            let bytes = frames.count == 1 ? frames[0] : Array(frames.joined())
+            var bytes = frames[0]
+            if frames.count > 1 {
+                bytes.reserveCapacity(frames.reduce(0) { $0 + $1.count })
+                for frame in frames.dropFirst() { bytes.append(contentsOf: frame) }
+            }
             do { try await stream.write(bytes) } catch {
                 pendingFrames = []
                 break
@@ -184,7 +188,7 @@ actor MuxedConnection {
             wakeWriters(id)
         case .streamClosed(let id):
             if streams[id]?.releasable == true {
-                streams[id] = nil
+                forgetStream(id)
             } else {
                 streams[id]?.finished = true
                 streams[id]?.remoteClosed = true
@@ -214,6 +218,12 @@ actor MuxedConnection {
             logger.error("Noise nonces exhausted; closing the connection", metadata: ["peer": "\(remotePeer)"])
             terminate()
         }
+    }
+
+    /// Drops a stream's state; an idle connection keeps no table storage.
+    private func forgetStream(_ id: YamuxStreamID) {
+        streams[id] = nil
+        if streams.isEmpty { streams = [:] }
     }
 
     private func wakeReaders(_ id: YamuxStreamID) {
@@ -276,7 +286,7 @@ actor MuxedConnection {
             let state = streams[id]!
             if state.reset { throw LibP2PError.streamReset }
             if state.remoteClosed {
-                if state.finished { streams[id] = nil } else { streams[id]!.endSeen = true }
+                if state.finished { forgetStream(id) } else { streams[id]!.endSeen = true }
                 return nil
             }
             await withCheckedContinuation { streams[id]!.readers.append($0) }
@@ -344,7 +354,7 @@ actor MuxedConnection {
     func release(stream id: YamuxStreamID) {
         guard let state = streams[id] else { return }
         if state.finished || state.reset {
-            streams[id] = nil
+            forgetStream(id)
             return
         }
         streams[id]!.detached = true
@@ -359,7 +369,7 @@ actor MuxedConnection {
         streams[id]?.reset = true
         wakeReaders(id)
         wakeWriters(id)
-        streams[id] = nil
+        forgetStream(id)
         flush()
     }
 }

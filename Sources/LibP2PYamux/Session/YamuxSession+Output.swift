@@ -39,6 +39,8 @@ extension YamuxSession {
     /// Removes a stream; remembers an inbound id so that it cannot be reused.
     mutating func forget(_ id: YamuxStreamID) {
         guard let stream = streams.removeValue(forKey: id) else { return }
+        // An idle session keeps no table storage (a relay holds thousands of them).
+        if streams.isEmpty { streams = [:] }
         if stream.isOutbound {
             outboundStreamCount -= 1
         } else {
