@@ -253,8 +253,10 @@ public actor Swarm {
             sink: frames, closeTransport: close)
         guard await self.register(connection) else {
             // Both sides dialled at once and the peer's connections are full: what the dial
-            // wanted, a connection to that peer, exists.
-            if await self.isConnected(to: result.remotePeer) {
+            // wanted, a connection to that peer, exists (one the peer opened). Our own dials
+            // beyond the limit fail. (This used to be decided by a race: the listener's close
+            // could overtake its last negotiation message, which failed the dial first.)
+            if await self.hasConnectionOpened(by: result.remotePeer) {
                 upgraded?.resume(returning: result.remotePeer)
             } else {
                 upgraded?.resume(throwing: LibP2PError.limitReached("connections to \(result.remotePeer)"))
@@ -318,6 +320,9 @@ public actor Swarm {
     }
 
     public func isConnected(to peer: PeerID) -> Bool { connections[peer]?.isEmpty == false }
+
+    /// Whether a connection the peer dialled (or a relayed one it reached us on) exists.
+    func hasConnectionOpened(by peer: PeerID) -> Bool { connections[peer]?.contains { !$0.isDialer } ?? false }
 
     /// Connections still handshaking, inbound and outbound (for tests and diagnostics).
     var pendingHandshakeCount: Int { pendingHandshakes }
