@@ -266,9 +266,12 @@ public actor Swarm {
         }
         upgraded?.resume(returning: result.remotePeer)
         Task(executorPreference: executor) { await self.identify(over: connection) }
-        // No writer task: the connection writes its frames itself, and closes the transport
-        // after its last one (GoAway), which also ends the read loop below if the peer stays
-        // silent.
+        // On a socket the connection writes its frames itself; over a relayed stream one
+        // writer task does. Either closes the transport after the last frame (GoAway), which
+        // also ends the read loop below if the peer stays silent.
+        if case .stream = frames {
+            Task(executorPreference: executor) { await connection.writeStreamFrames() }
+        }
         await connection.receive(plaintext: result.muxerBytes)
         do {
             while let chunk = try await reader.next() {

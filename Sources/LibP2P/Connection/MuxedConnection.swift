@@ -11,8 +11,8 @@ import NIOCore
 /// The actor owns the session; every state change happens between awaits. Outgoing frames
 /// are encrypted and handed on in the same synchronous step, so nonce order and write order
 /// are always the same: on a socket they go straight to the NIO channel (which keeps the
-/// order of the calls); over a relayed stream they queue here, and a writer task runs only
-/// while some wait (an idle connection holds no task for writing).
+/// order of the calls), with no writer task; over a relayed stream, whose writes wait for
+/// window, one writer task writes them in order.
 actor MuxedConnection {
     nonisolated let remotePeer: PeerID
     nonisolated let remoteAddress: Multiaddr?
@@ -30,10 +30,9 @@ actor MuxedConnection {
     private let sink: FrameSink
     /// Tears down the raw transport (socket or relayed stream), once.
     private let closeTransport: @Sendable () -> Void
-    /// Frames waiting for the relayed stream's writer task (never used on a socket).
-    private var pendingFrames: [[UInt8]] = []
-    /// Whether the relayed stream's writer task runs.
-    private var frameWriterRunning = false
+    /// Frames for the relayed stream's writer task (nil on a socket).
+    private let streamOutput: AsyncStream<[UInt8]>.Continuation?
+    private nonisolated let streamFrames: AsyncStream<[UInt8]>?
     /// No more frames will be sent; the transport closes once the last is written.
     private var outputFinished = false
     private var transportClosed = false
@@ -87,42 +86,38 @@ actor MuxedConnection {
         yamux.maxInboundStreams = configuration.maxStreamsPerConnection
         yamux.maxOutboundStreams = configuration.maxStreamsPerConnection
         session = YamuxSession(role: isDialer ? .client : .server, configuration: yamux)
+        if case .stream = sink {
+            let (frames, continuation) = AsyncStream<[UInt8]>.makeStream()
+            (streamFrames, streamOutput) = (frames, continuation)
+        } else {
+            (streamFrames, streamOutput) = (nil, nil)
+        }
     }
 
     // MARK: Running
 
-    /// Sends one encrypted frame (or several, concatenated) in order.
+    /// Sends one encrypted frame in order.
     private func send(_ frame: [UInt8]) {
         guard !outputFinished else { return }
         switch sink {
-        case .channel(let writer):
-            writer.write(frame)
-        case .stream(let stream):
-            pendingFrames.append(frame)
-            guard !frameWriterRunning else { return }
-            frameWriterRunning = true
-            Task(executorPreference: executor) { await self.writePendingFrames(to: stream) }
+        case .channel(let writer): writer.write(frame)
+        case .stream: streamOutput?.yield(frame)
         }
     }
 
-    /// The relayed stream's writer: writes what is queued (all waiting frames in one write),
-    /// then ends; the next frame starts a new one.
-    private func writePendingFrames(to stream: LibP2PStream) async {
-        while !pendingFrames.isEmpty {
-            let frames = pendingFrames
-            pendingFrames = []
-            var bytes = frames[0]
-            if frames.count > 1 {
-                bytes.reserveCapacity(frames.reduce(0) { $0 + $1.count })
-                for frame in frames.dropFirst() { bytes.append(contentsOf: frame) }
-            }
-            do { try await stream.write(bytes) } catch {
-                pendingFrames = []
-                break
-            }
+    /// Over a relayed stream: writes queued frames, in order, until the connection ends,
+    /// then closes the stream. Runs in its own task (started by the swarm).
+    nonisolated func writeStreamFrames() async {
+        guard case .stream(let stream) = sink, let streamFrames else { return }
+        for await frame in streamFrames {
+            do { try await stream.write(frame) } catch { break }
         }
-        frameWriterRunning = false
-        if outputFinished { closeTransportOnce() }
+        await streamWriterEnded()
+    }
+
+    private func streamWriterEnded() {
+        outputFinished = true
+        closeTransportOnce()
     }
 
     /// No more output: close the transport after what is queued (the last frame is often
@@ -131,7 +126,7 @@ actor MuxedConnection {
         outputFinished = true
         switch sink {
         case .channel: closeTransportOnce()  // the channel closes after the writes already handed to it
-        case .stream: if !frameWriterRunning { closeTransportOnce() }
+        case .stream: streamOutput?.finish()  // the writer closes the stream after the last frame
         }
     }
 
