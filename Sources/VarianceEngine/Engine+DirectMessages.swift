@@ -126,6 +126,10 @@ extension Engine {
                 // Not stored: refuse what decrypted, so the sender sends it again (newly
                 // encrypted; the message ids make the repeat harmless).
                 logger.error("Received messages could not be stored", metadata: ["error": "\(Self.reason(error))"])
+                // The Olm state in memory already counts them as seen: keeping it would
+                // refuse the retry as a duplicate and acknowledge it, losing the text.
+                // Fall back to the state last stored, which never saw them.
+                messaging = nil
                 if peer == nil { throw error }
                 for entry in decrypted { acks[entry.ack].refusal = .decryptFailed }
             }
