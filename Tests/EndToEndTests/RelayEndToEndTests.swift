@@ -155,6 +155,54 @@ import VarianceRPC
             try alice.waitUntil("delivered statuses", timeout: 120) { Set($0.statuses(of: "delivered")).count >= 30 }
         }
     }
+
+    /// The relay is SIGKILLed while alice leaves messages for bob, who is away: whatever
+    /// the relay had not confirmed stays queued at alice (never `sent`); once it is back (same
+    /// key, same port and store) she leaves the rest, and when bob returns he fetches every
+    /// message once, in order. A batch the relay stored but could not confirm before it died
+    /// is left again, newly encrypted; bob's message ids make the copy harmless.
+    @Test func aRelayKilledMidDepositLosesAndRepeatsNothing() async throws {
+        try await offThePool {
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("variance-deposit-kill-\(UUID().uuidString)")
+            var relay = try RelayProcess(directory: root.appendingPathComponent("relay"), port: try freePort())
+            var bob = try Peer.behindRelay(name: "bob", root: root, relays: [relay])
+            let alice = try Peer(
+                name: "alice", directory: root.appendingPathComponent("alice"),
+                arguments: ["--listen", "/ip4/127.0.0.1/tcp/0"])
+            defer { alice.stop(); bob.stop(); relay.stop() }
+            try alice.createIdentity()
+            try bob.createIdentity()
+            try bob.waitForRelays(1)
+            let link = try #require(try bob.call("contacts.invite")["link"]?.stringValue)
+            try alice.call("contacts.add", ["invite": .string(link)])
+            bob.stop()
+
+            var texts = (0..<200).map { "deposit \($0)" }
+            let ids = alice.pipelineSends(to: bob.did, texts: texts)
+            try alice.waitForReplies(ids)
+            // The first deposit is confirmed: kill the relay while the next are under way.
+            try alice.waitUntil("a first deposit", timeout: 120) { !$0.statuses(of: "sent").isEmpty }
+            relay.kill()
+            let sentAtKill = Set(alice.statuses(of: "sent")).count
+            relay = try RelayProcess(directory: relay.directory, port: relay.port)
+            // A new message starts alice's queue again at once, rather than at its backoff.
+            texts.append("after the relay came back")
+            try alice.call("messages.send", ["conversation": .string(bob.did), "text": .string(texts.last!)])
+            try alice.waitUntil("every message left with the relay", timeout: 180) {
+                Set($0.statuses(of: "sent")).count >= texts.count
+            }
+            #expect(sentAtKill < texts.count, "the kill came after every deposit; the test proved nothing")
+            #expect(alice.statuses(of: "delivered").isEmpty)
+
+            bob = try bob.restart(expectingExit: false)
+            try bob.waitUntil("every message from the relay", timeout: 180) { $0.received(from: alice.did).count >= texts.count }
+            #expect(bob.received(from: alice.did) == texts, "lost, repeated or reordered")
+            try alice.waitUntil("delivered statuses", timeout: 180) { Set($0.statuses(of: "delivered")).count >= texts.count }
+            // Nothing more arrives later (a copy the relay kept is recognised, not shown).
+            let stored = try bob.call("messages.list", ["conversation": .string(alice.did), "limit": 500])["messages"]?.arrayValue ?? []
+            #expect(stored.count == texts.count)
+        }
+    }
 }
 
 extension Peer {
