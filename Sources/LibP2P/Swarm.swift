@@ -206,7 +206,7 @@ public actor Swarm {
         upgraded: CheckedContinuation<PeerID, any Error>?, executor: EventLoopTaskExecutor
     ) async {
         let remoteAddress = try? TCPAddress.multiaddr(of: channel.channel.remoteAddress)
-        let frames = ChannelFrameWriter(channel.channel)
+        let frames = ChannelFrameWriter(channel.channel, maxBufferedBytes: configuration.maxQueuedOutputBytes)
         do {
             // Writes bypass the async writer (see ChannelFrameWriter); it only closes.
             try await channel.executeThenClose { inbound, _ in

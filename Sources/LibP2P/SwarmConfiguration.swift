@@ -18,6 +18,12 @@ public struct SwarmConfiguration: Sendable {
     /// How long a connection may go with no open stream and no traffic in either
     /// direction; then it says GoAway and closes. `nil` keeps idle connections open.
     public var idleTimeout: Duration? = .seconds(5 * 60)
+    /// Encrypted bytes waiting in one connection's socket channel. A peer that stops reading
+    /// while it keeps making us answer (pongs, window updates, data within windows it grants)
+    /// would grow this without end; past the bound the connection is closed. A peer that
+    /// reads holds it near the sum of its streams' windows (256 KiB each). (A connection
+    /// relayed over a stream is not bounded by this yet.)
+    public var maxQueuedOutputBytes = 16 * 1024 * 1024
     /// Sent in Identify.
     public var agentVersion = "variance/0.1.0"
 

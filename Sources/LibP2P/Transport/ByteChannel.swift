@@ -87,13 +87,30 @@ final class ChannelFrameWriter: Sendable {
     let channel: any Channel
     /// Calls handed to the event loop and not yet run there.
     private let queued = Atomic<Int>(0)
+    /// The most bytes the channel may hold unwritten (``SwarmConfiguration/maxQueuedOutputBytes``).
+    private let maxBufferedBytes: Int
 
-    init(_ channel: any Channel) { self.channel = channel }
+    init(_ channel: any Channel, maxBufferedBytes: Int = .max) {
+        self.channel = channel
+        self.maxBufferedBytes = maxBufferedBytes
+    }
 
-    /// Writes and flushes `bytes` (no wait: back-pressure is yamux's windows).
+    /// Writes and flushes `bytes` (no wait: back-pressure is yamux's windows). A peer that
+    /// does not read leaves our frames in the channel's buffer, and whatever it keeps asking
+    /// for (pongs, window updates) adds to them: past `maxBufferedBytes` the channel is
+    /// closed instead.
     func write(_ bytes: [UInt8]) {
         let channel = channel
-        perform { channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil) }
+        let limit = maxBufferedBytes
+        perform {
+            if limit != .max, let buffered = try? channel.syncOptions?.getOption(.bufferedWritableBytes),
+                buffered + bytes.count > limit
+            {
+                channel.close(promise: nil)
+                return
+            }
+            channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil)
+        }
     }
 
     /// Closes the channel after every write handed over before.

@@ -36,9 +36,9 @@ struct HandDrivenPeer {
     /// Connects to a swarm and upgrades the connection exactly as a swarm would: `/noise`,
     /// Noise XX with `peer` expected, then `/yamux/1.0.0` inside Noise.
     static func connect(
-        to address: Multiaddr, peer: PeerID, yamux: YamuxConfiguration = YamuxConfiguration()
+        to address: Multiaddr, peer: PeerID, yamux: YamuxConfiguration = YamuxConfiguration(), receiveBuffer: Int? = nil
     ) async throws -> HandDrivenPeer {
-        let raw = try await RawConnection.connect(to: address)
+        let raw = try await RawConnection.connect(to: address, receiveBuffer: receiveBuffer)
         var input = try await negotiate("/noise", on: raw)
         var noise = NoiseHandshake(role: .initiator, identity: Curve25519.Signing.PrivateKey(), expectedRemotePeer: peer)
         await raw.send(try noise.start())

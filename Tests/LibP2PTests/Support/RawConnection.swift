@@ -17,10 +17,16 @@ final class RawConnection: Sendable {
     }
 
     /// Connects to a TCP multiaddr (`/ip4/127.0.0.1/tcp/…`, any `/p2p` suffix ignored).
-    static func connect(to address: Multiaddr) async throws -> RawConnection {
+    /// - Parameter receiveBuffer: A fixed `SO_RCVBUF` (none: the kernel's own, which grows),
+    ///   so that a peer that stops reading fills its socket after a few kilobytes.
+    static func connect(to address: Multiaddr, receiveBuffer: Int? = nil) async throws -> RawConnection {
         guard let port = address.tcpPort else { throw RawConnectionError.notTCP }
         let recorder = Recorder()
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        if let receiveBuffer {
+            bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(receiveBuffer))
+        }
+        let channel = try await bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(recorder) }
             }
@@ -65,6 +71,12 @@ final class RawConnection: Sendable {
             try? await Task.sleep(for: .milliseconds(5))
         }
         return isClosed
+    }
+
+    /// Stops reading from the socket (what arrives stays in the kernel's buffers), as a
+    /// peer that no longer reads would.
+    func stopReading() async {
+        try? await channel.setOption(.autoRead, value: false).get()
     }
 
     /// Closes our side.
