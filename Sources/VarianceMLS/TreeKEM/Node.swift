@@ -28,7 +28,7 @@ public struct ParentNode: TLSCodable, Hashable {
 }
 
 /// `Node` (RFC 9420 §7.1... §12.4.3.3): a leaf or parent in the ratchet tree.
-public indirect enum Node: TLSCodable, Hashable {
+public enum Node: TLSCodable, Hashable {
     /// A leaf.
     case leaf(LeafNode)
     /// A parent.
