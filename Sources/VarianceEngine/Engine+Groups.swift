@@ -255,7 +255,7 @@ extension Engine {
         }
         let store = try readyStore()
         loadGroupsIfNeeded()
-        var runtime = GroupRuntime(group: group, name: name, active: true)
+        let runtime = GroupRuntime(group: group, name: name, active: true)
         do {
             let nowMillis = clock()
             try store.upsertConversation(StoredConversation(id: groupID, kind: .group, title: name, createdAt: nowMillis))
@@ -263,7 +263,6 @@ extension Engine {
         } catch {
             throw Self.map(error)
         }
-        runtime.subscription = nil
         groupRuntimes[groupID] = runtime
         subscribe(groupID)
         try emit(.groupChanged(groupID: groupID, change: "created", members: [identity.did]))
@@ -602,8 +601,7 @@ extension Engine {
         }
         if let existing = groupRuntimes[groupID], existing.active, existing.group.epoch >= group.epoch { return }
         groupRuntimes[groupID]?.subscription?.cancel()
-        var runtime = GroupRuntime(group: group, name: welcome.name, active: true)
-        runtime.subscription = nil
+        let runtime = GroupRuntime(group: group, name: welcome.name, active: true)
         let now = clock()
         var conversation = try store.conversation(id: groupID)
             ?? StoredConversation(id: groupID, kind: .group, title: welcome.name, createdAt: now)
@@ -616,7 +614,7 @@ extension Engine {
         try emit(.groupChanged(groupID: groupID, change: "joined", members: members.sortedValues))
         Task {
             if let own = await self.ownMemberInfo() {
-                try? await self.enqueueGroupControl(.memberInfo(own), to: groupID)
+                try? await self.enqueueControl(.memberInfo(own), to: groupID)
             }
             await self.reachMembers(of: groupID, sync: true)
         }
@@ -632,11 +630,6 @@ extension Engine {
         let addresses = info.addresses.prefix(Self.maxStoredAddresses).compactMap { try? Multiaddr($0) }
             .filter { $0.peerID.map(record.peerIDs.contains) ?? false }
         if !addresses.isEmpty { try? storeAddresses(addresses, of: did) }
-    }
-
-    /// A control message (a receipt, our member info) for the group, through the outbox.
-    func enqueueGroupControl(_ content: Content, to groupID: String) throws(EngineError) {
-        try enqueueControl(content, to: groupID)
     }
 
     // MARK: Reaching members
@@ -759,7 +752,7 @@ extension Engine {
         ])
         if info.epoch > epoch {
             hold(groupID, bytes)
-            if live, let peer, (try? readyStore()) != nil {
+            if live, let peer {
                 let now = clock()
                 if now - (lastGroupSync[groupID] ?? 0) > 1_000 {
                     lastGroupSync[groupID] = now

@@ -87,7 +87,7 @@ struct CallsCommand: ParsableCommand {
     /// One call from alice to bob: bob accepts as soon as it rings.
     func measure(_ pair: DMPair, round: Int) throws -> Sample {
         let start = nowNs()
-        let startID = try pair.alice.sendRequest("calls.start", ["peer": .string(pair.bob.did), "source": ["audio": "tone:440"]])
+        _ = try pair.alice.sendRequest("calls.start", ["peer": .string(pair.bob.did), "source": ["audio": "tone:440"]])
         let incoming = try pair.bob.readUntil { $0["method"]?.stringValue == "call.incoming" }
         guard let call = incoming["params"]?["callId"]?.stringValue else { throw BenchError("no call id") }
         _ = try pair.bob.call("calls.accept", ["callId": .string(call), "source": ["audio": "tone:660"]])
@@ -96,7 +96,6 @@ struct CallsCommand: ParsableCommand {
                 && value["params"]?["state"]?.stringValue == "active"
         }
         let setup = Double(nowNs() - start) / 1e6
-        _ = startID
         // Wait for the first audible sound at bob (the stats carry the media layer's clocks).
         var bobTiming: JSON?
         let deadline = nowNs() + 30_000_000_000
