@@ -27,7 +27,7 @@ extension Swarm {
                 return bytes
             }
             if let bytes, isConnected(to: peer) {
-                identified[peer] = try Identify.decode(bytes, from: peer)
+                remember(try Identify.decode(bytes, from: peer), of: peer)
                 eventContinuation.yield(.peerIdentified(peer))
             }
         } catch {
@@ -53,7 +53,7 @@ extension Swarm {
                 return bytes
             }
             if let bytes, isConnected(to: peer) {
-                identified[peer] = try Identify.decode(bytes, from: peer, updating: identified[peer] ?? Self.unknown)
+                remember(try Identify.decode(bytes, from: peer, updating: identified[peer] ?? Self.unknown), of: peer)
                 eventContinuation.yield(.peerIdentified(peer))
             }
         } catch {
@@ -61,6 +61,21 @@ extension Swarm {
             logger.debug("Identify push refused", metadata: ["peer": "\(peer)", "error": "\(error)"])
         }
     }
+
+    /// Keeps what a peer told us. Peers running the same software announce the same
+    /// protocols: their lists share one copy (a relay keeps thousands of peers' records).
+    private func remember(_ info: Identify.Info, of peer: PeerID) {
+        var info = info
+        if let known = protocolLists.firstIndex(of: info.protocols) {
+            info.protocols = protocolLists[known]
+        } else if protocolLists.count < Self.maxProtocolLists {
+            protocolLists.insert(info.protocols)
+        }
+        identified[peer] = info
+    }
+
+    /// Distinct protocol lists kept for sharing; others are stored as they came.
+    static let maxProtocolLists = 64
 
     /// A peer we have no Identify answer from yet.
     private static let unknown = Identify.Info(agentVersion: "", protocolVersion: "", protocols: [], listenAddresses: [])

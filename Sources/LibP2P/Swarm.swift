@@ -10,7 +10,8 @@ import NIOPosix
 /// handler registered for their protocol.
 ///
 /// The protocol logic lives in pure cores (multistream-select, Noise, yamux); the swarm owns
-/// connections and limits. Each connection runs in its own task; see ``MuxedConnection``.
+/// connections and limits. A socket connection runs no task of its own once upgraded: its
+/// channel handler feeds it (``SocketInbound``); see ``MuxedConnection``.
 public actor Swarm {
     public typealias StreamHandler = @Sendable (LibP2PStream) async -> Void
 
@@ -23,9 +24,13 @@ public actor Swarm {
     private var listeners: [(address: Multiaddr, channel: any Channel)] = []
     var connections: [PeerID: [MuxedConnection]] = [:]
     var pendingHandshakes = 0
+    /// Inbound handshakes still running, by the remote IP address.
+    var pendingHandshakesByAddress: [String: Int] = [:]
     private var pendingDials: [PeerID: Task<PeerID, any Error>] = [:]
     /// What Identify (and identify push) told us, per connected peer.
     var identified: [PeerID: Identify.Info] = [:]
+    /// Protocol lists seen in identify records, each kept once (see `remember`).
+    var protocolLists: Set<[String]> = []
     var latencies: [PeerID: Duration] = [:]
     let eventContinuation: AsyncStream<SwarmEvent>.Continuation
     /// Whether our protocols or addresses changed since the last identify push began.
@@ -87,10 +92,8 @@ public actor Swarm {
             .serverChannelOption(reusePortOption, value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.recvAllocator, value: Self.receiveBuffers)
-            .bind(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
+            .bind(host: host, port: port) { [budget = configuration.maxBytesBeforeAuthentication] channel in
+                channel.eventLoop.makeCompletedFuture { try Self.socket(channel, budget: budget) }
             }
         let bound = try TCPAddress.multiaddr(of: server.channel.localAddress)
         listeners.append((bound, server.channel))
@@ -113,16 +116,31 @@ public actor Swarm {
     /// The addresses we listen on.
     public var listenAddresses: [Multiaddr] { listeners.map(\.address) }
 
-    private func accept(_ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>) {
-        guard !closed, pendingHandshakes < configuration.maxPendingHandshakes, connectionCount < configuration.maxConnections
+    private func accept(_ socket: Socket) {
+        let address = socket.channel.remoteAddress?.ipAddress
+        guard !closed, pendingHandshakes < configuration.maxPendingHandshakes, connectionCount < configuration.maxConnections,
+            (address.flatMap { pendingHandshakesByAddress[$0] } ?? 0) < configuration.maxPendingHandshakesPerAddress
         else {
             logger.debug("Refusing an inbound connection at the limit")
-            // Through executeThenClose, which finishes the writer: dropping an unfinished
-            // NIOAsyncChannel writer is a fatal error in NIO (it crashed the process).
-            Task { try? await channel.executeThenClose { _, _ in } }
+            socket.channel.close(promise: nil)
             return
         }
-        start(channel, role: .listener, expectedPeer: nil, upgraded: nil)
+        if let address { pendingHandshakesByAddress[address, default: 0] += 1 }
+        start(socket, role: .listener, expectedPeer: nil, upgraded: nil, pendingAddress: address)
+    }
+
+    /// A TCP socket as the swarm holds it: the channel, and the handler that reads it.
+    struct Socket: Sendable {
+        let channel: any Channel
+        let inbound: SocketInbound
+    }
+
+    /// Sets up a new TCP channel's pipeline (on its event loop): one reading handler; writes
+    /// go to the channel directly (``ChannelFrameWriter``).
+    static func socket(_ channel: any Channel, budget: Int) throws -> Socket {
+        let inbound = SocketInbound(limit: budget)
+        try channel.pipeline.syncOperations.addHandler(inbound)
+        return Socket(channel: channel, inbound: inbound)
     }
 
     // MARK: Dialling
@@ -152,22 +170,21 @@ public actor Swarm {
 
     private func performDial(_ address: Multiaddr, expected: PeerID?) async throws -> PeerID {
         let (host, port) = try TCPAddress.hostAndPort(of: address)
-        let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+        let socket: Socket
+        let budget = configuration.maxBytesBeforeAuthentication
         do {
-            channel = try await ClientBootstrap(group: group)
+            socket = try await ClientBootstrap(group: group)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelOption(.recvAllocator, value: Self.receiveBuffers)
                 .connectTimeout(.seconds(10))
                 .connect(host: host, port: port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                    }
+                    channel.eventLoop.makeCompletedFuture { try Self.socket(channel, budget: budget) }
                 }
         } catch {
             throw LibP2PError.dialFailed("\(address): \(error)")
         }
         return try await withCheckedThrowingContinuation { continuation in
-            start(channel, role: .dialer, expectedPeer: expected, upgraded: continuation)
+            start(socket, role: .dialer, expectedPeer: expected, upgraded: continuation, pendingAddress: nil)
         }
     }
 
@@ -183,55 +200,45 @@ public actor Swarm {
     /// Runs the upgrade and then the connection on a socket we opened in an unusual way
     /// (hole punching), as `role`.
     func startUpgrade(
-        _ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, role: Upgrader.Role, expectedPeer: PeerID?,
-        upgraded: CheckedContinuation<PeerID, any Error>?
+        _ socket: Socket, role: Upgrader.Role, expectedPeer: PeerID?, upgraded: CheckedContinuation<PeerID, any Error>?
     ) {
-        start(channel, role: role, expectedPeer: expectedPeer, upgraded: upgraded)
+        start(socket, role: role, expectedPeer: expectedPeer, upgraded: upgraded, pendingAddress: nil)
     }
 
+    /// Upgrades a TCP connection in a task that ends with the upgrade; after it the
+    /// socket's handler feeds the connection (see ``SocketInbound``).
     private func start(
-        _ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, role: Upgrader.Role, expectedPeer: PeerID?,
-        upgraded: CheckedContinuation<PeerID, any Error>?
+        _ socket: Socket, role: Upgrader.Role, expectedPeer: PeerID?, upgraded: CheckedContinuation<PeerID, any Error>?,
+        pendingAddress: String?
     ) {
         pendingHandshakes += 1
-        let executor = EventLoopTaskExecutor(channel.channel.eventLoop)
+        let channel = socket.channel
+        let executor = EventLoopTaskExecutor(channel.eventLoop)
+        let remoteAddress = try? TCPAddress.multiaddr(of: channel.remoteAddress)
+        let frames = ChannelFrameWriter(channel, maxBufferedBytes: configuration.maxQueuedOutputBytes)
+        let budget = configuration.maxBytesBeforeAuthentication
         Task(executorPreference: executor) {
-            await self.run(channel, role: role, expectedPeer: expectedPeer, upgraded: upgraded, executor: executor)
-        }
-    }
-
-    /// Runs one TCP connection from the first byte to the close.
-    private nonisolated func run(
-        _ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, role: Upgrader.Role, expectedPeer: PeerID?,
-        upgraded: CheckedContinuation<PeerID, any Error>?, executor: EventLoopTaskExecutor
-    ) async {
-        let remoteAddress = try? TCPAddress.multiaddr(of: channel.channel.remoteAddress)
-        let frames = ChannelFrameWriter(channel.channel, maxBufferedBytes: configuration.maxQueuedOutputBytes)
-        do {
-            // Writes bypass the async writer (see ChannelFrameWriter); it only closes.
-            try await channel.executeThenClose { inbound, _ in
-                await self.runConnection(
-                    reader: ByteReader(inbound, budget: configuration.maxBytesBeforeAuthentication),
-                    writer: ByteWriter(frames), frames: .channel(frames), remoteAddress: remoteAddress, role: role,
-                    expectedPeer: expectedPeer, upgraded: upgraded, executor: executor, close: { frames.close() })
-            }
-        } catch {
-            logger.debug("Connection ended", metadata: ["error": "\(error)"])
+            await self.runConnection(
+                reader: ByteReader(socket.inbound, budget: budget), writer: ByteWriter(frames), frames: .channel(frames),
+                remoteAddress: remoteAddress, role: role, expectedPeer: expectedPeer, upgraded: upgraded,
+                executor: executor, eventLoop: channel.eventLoop, pendingAddress: pendingAddress,
+                close: { frames.close() })
         }
     }
 
     /// Runs one connection over a raw byte transport (a socket, or a relayed stream): the
     /// upgrade, then the muxer until either side ends it. `upgraded` learns the outcome of
     /// the upgrade; `writer` carries the handshake and `frames` the muxed connection after
-    /// it; `close` tears the raw transport down.
+    /// it; `close` tears the raw transport down. On a socket this returns after the upgrade
+    /// (the socket's handler reads from then on); over a stream it reads to the end.
+    /// `pendingAddress` is the remote IP an inbound handshake counts against.
     nonisolated func runConnection(
         reader: ByteReader, writer: ByteWriter, frames: FrameSink, remoteAddress: Multiaddr?, role: Upgrader.Role,
         expectedPeer: PeerID?, upgraded: CheckedContinuation<PeerID, any Error>?, executor: (any TaskExecutor)?,
-        close: @escaping @Sendable () -> Void
+        eventLoop loop: any EventLoop, pendingAddress: String? = nil, close: @escaping @Sendable () -> Void
     ) async {
         var reader = reader
         // A NIO timer, not a sleeping task: cancelled, it is gone at once (see LoopTimer).
-        let loop = (executor as? EventLoopTaskExecutor)?.eventLoop ?? MultiThreadedEventLoopGroup.singleton.any()
         let timeout = loop.scheduleTask(in: .nanoseconds(configuration.handshakeTimeout.nanoseconds)) { close() }
         let result: Upgrader.Upgraded
         do {
@@ -239,7 +246,7 @@ public actor Swarm {
                 .upgrade(reader: &reader, outbound: writer)
         } catch {
             timeout.cancel()
-            await self.handshakeEnded()
+            await self.handshakeEnded(pendingAddress: pendingAddress)
             logger.debug("Handshake failed", metadata: ["error": "\(error)"])
             upgraded?.resume(throwing: error)
             close()
@@ -249,9 +256,9 @@ public actor Swarm {
         reader.removeBudget()
         let connection = MuxedConnection(
             remotePeer: result.remotePeer, remoteAddress: remoteAddress, isDialer: role == .dialer,
-            transport: result.transport, swarm: self, configuration: configuration, logger: logger, executor: executor,
-            sink: frames, closeTransport: close)
-        guard await self.register(connection) else {
+            transport: result.transport, swarm: self, configuration: configuration, logger: logger, eventLoop: loop,
+            executor: executor, sink: frames, closeTransport: close)
+        guard await self.register(connection, pendingAddress: pendingAddress) else {
             // Both sides dialled at once and the peer's connections are full: what the dial
             // wanted, a connection to that peer, exists (one the peer opened). Our own dials
             // beyond the limit fail. (This used to be decided by a race: the listener's close
@@ -273,6 +280,14 @@ public actor Swarm {
             Task(executorPreference: executor) { await connection.writeStreamFrames() }
         }
         await connection.receive(plaintext: result.muxerBytes)
+        if let inbound = reader.socket {
+            // From here the socket's handler feeds the connection; this task ends.
+            inbound.attach(connection, executor: executor) { [weak self] in
+                guard let self else { return }
+                Task { await self.unregister(connection) }
+            }
+            return
+        }
         do {
             while let chunk = try await reader.next() {
                 await connection.receive(ciphertext: chunk)
@@ -285,10 +300,19 @@ public actor Swarm {
         await self.unregister(connection)
     }
 
-    func handshakeEnded() { pendingHandshakes -= 1 }
-
-    func register(_ connection: MuxedConnection) -> Bool {
+    func handshakeEnded(pendingAddress: String?) {
         pendingHandshakes -= 1
+        if let pendingAddress { releasePendingHandshake(of: pendingAddress) }
+    }
+
+    private func releasePendingHandshake(of address: String) {
+        let count = (pendingHandshakesByAddress[address] ?? 1) - 1
+        pendingHandshakesByAddress[address] = count > 0 ? count : nil
+    }
+
+    func register(_ connection: MuxedConnection, pendingAddress: String?) -> Bool {
+        pendingHandshakes -= 1
+        if let pendingAddress { releasePendingHandshake(of: pendingAddress) }
         let peer = connection.remotePeer
         guard !closed, (connections[peer]?.count ?? 0) < configuration.maxConnectionsPerPeer else { return false }
         let first = connections[peer]?.isEmpty ?? true
@@ -298,7 +322,7 @@ public actor Swarm {
         return true
     }
 
-    private func unregister(_ connection: MuxedConnection) {
+    func unregister(_ connection: MuxedConnection) {
         let peer = connection.remotePeer
         connections[peer]?.removeAll { $0 === connection }
         if connections[peer]?.isEmpty == true {

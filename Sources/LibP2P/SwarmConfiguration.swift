@@ -6,6 +6,10 @@ public struct SwarmConfiguration: Sendable {
     public var maxConnectionsPerPeer = 2
     /// Connections still negotiating security; past it, new inbound ones are closed at once.
     public var maxPendingHandshakes = 64
+    /// Inbound connections from one IP address still negotiating security; past it, new
+    /// ones from that address are closed at once (one address cannot take every slot of
+    /// ``maxPendingHandshakes``).
+    public var maxPendingHandshakesPerAddress = 16
     /// How long TCP → Noise → yamux may take before the connection is dropped.
     public var handshakeTimeout: Duration = .seconds(10)
     /// Bytes a peer may send before it is authenticated.

@@ -167,6 +167,7 @@ enum RelayBench {
               reservations: \(reservations + 10)
               circuits: \(circuits + 10)
               circuits_per_peer: 4
+              pending_handshakes_per_address: 256
             """.write(to: config, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)

@@ -18,6 +18,7 @@ import Yams
 ///   circuit_bytes: 67108864
 ///   connections: 4096
 ///   pending_handshakes: 256
+///   pending_handshakes_per_address: 64
 /// autonat:
 ///   dial_scope: public   # or private (LANs, test networks) or loopback (one machine)
 /// offline:
@@ -33,6 +34,8 @@ struct RelayConfiguration {
     /// Connections at once (every reservation holds one) and connections still handshaking.
     var maxConnections = 4096
     var maxPendingHandshakes = 256
+    /// Handshakes from one IP address at once (a quarter of them by default).
+    var maxPendingHandshakesPerAddress = 64
     /// Which requesters' addresses AutoNAT dials back: `public` (the internet), `private`
     /// (also RFC 1918 and CGNAT space: LANs, test networks) or `loopback` (one host).
     var autonatScope = NATAddressPolicy.publicOnly
@@ -107,6 +110,7 @@ struct RelayConfiguration {
             case "circuit_bytes": limits.circuitBytes = UInt64(number)
             case "connections": maxConnections = number
             case "pending_handshakes": maxPendingHandshakes = number
+            case "pending_handshakes_per_address": maxPendingHandshakesPerAddress = number
             default: throw Invalid(description: "unknown limit 'limits.\(key)'")
             }
         }

@@ -49,6 +49,7 @@ struct VarianceRelay: AsyncParsableCommand {
         swarmConfiguration.agentVersion = "variance-relay/0.1.0"
         swarmConfiguration.maxConnections = settings.maxConnections
         swarmConfiguration.maxPendingHandshakes = settings.maxPendingHandshakes
+        swarmConfiguration.maxPendingHandshakesPerAddress = settings.maxPendingHandshakesPerAddress
         let swarm = Swarm(identity: key, configuration: swarmConfiguration, logger: logger)
         let listen = settings.listen.isEmpty ? ["/ip4/0.0.0.0/tcp/\(port)"] : settings.listen
         var bound: [Multiaddr] = []

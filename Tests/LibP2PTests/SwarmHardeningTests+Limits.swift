@@ -74,6 +74,34 @@ extension SwarmHardeningTests {
         await listener.close()
     }
 
+    @Test func pendingHandshakeLimitPerAddress() async throws {
+        let (listener, address) = try await listeningSwarm {
+            $0.maxPendingHandshakes = 8
+            $0.maxPendingHandshakesPerAddress = 2
+            $0.handshakeTimeout = .seconds(60)
+        }
+        let silent = [try await RawConnection.connect(to: address), try await RawConnection.connect(to: address)]
+        #expect(await eventually { await listener.pendingHandshakeCount == 2 })
+        // At the address's limit (the global one is far): its next connection is closed at once.
+        let refused = try await RawConnection.connect(to: address)
+        #expect(await refused.waitUntilClosed())
+        #expect(await listener.pendingHandshakeCount == 2)
+        // A handshake that ends frees the address's slot.
+        await silent[0].close()
+        #expect(await eventually { await listener.pendingHandshakeCount == 1 })
+        let good = makeSwarm()
+        #expect(try await good.dial(address) == listener.localPeer)
+        #expect(try await good.ping(listener.localPeer).count == 1)
+        // A completed handshake gives its slot back too: two more may wait.
+        let more = try await RawConnection.connect(to: address)
+        #expect(await eventually { await listener.pendingHandshakeCount == 2 })
+        #expect(!more.isClosed && !silent[1].isClosed)
+        for connection in [silent[1], more] { await connection.close() }
+        #expect(await eventually { await listener.pendingHandshakeCount == 0 })
+        await good.close()
+        await listener.close()
+    }
+
     @Test func idleConnectionIsClosed() async throws {
         let idle = Duration.milliseconds(500)
         let (listener, address) = try await listeningSwarm { $0.idleTimeout = idle }

@@ -13,6 +13,10 @@ import NIOCore
 /// are always the same: on a socket they go straight to the NIO channel (which keeps the
 /// order of the calls), with no writer task; over a relayed stream, whose writes wait for
 /// window, one writer task writes them in order.
+///
+/// On a socket no task waits for input: the channel's ``SocketInbound`` handler hands the
+/// bytes over from a task that exists only while some wait. Over a relayed stream, one
+/// reading task reads the stream.
 actor MuxedConnection {
     nonisolated let remotePeer: PeerID
     nonisolated let remoteAddress: Multiaddr?
@@ -66,12 +70,15 @@ actor MuxedConnection {
     /// relayed connection the one of the connection it runs over): work on one connection
     /// then stays on one thread.
     nonisolated let executor: (any TaskExecutor)?
+    /// The event loop of the socket (for a relayed connection, of the one it runs over).
+    nonisolated let eventLoop: any EventLoop
 
     init(
         remotePeer: PeerID, remoteAddress: Multiaddr?, isDialer: Bool, transport: NoiseTransport, swarm: Swarm,
-        configuration: SwarmConfiguration, logger: Logger, executor: (any TaskExecutor)? = nil, sink: FrameSink,
-        closeTransport: @escaping @Sendable () -> Void
+        configuration: SwarmConfiguration, logger: Logger, eventLoop: any EventLoop,
+        executor: (any TaskExecutor)? = nil, sink: FrameSink, closeTransport: @escaping @Sendable () -> Void
     ) {
+        self.eventLoop = eventLoop
         self.sink = sink
         self.closeTransport = closeTransport
         self.executor = executor
@@ -147,6 +154,16 @@ actor MuxedConnection {
 
     /// The socket reached its end (or failed): wake everyone and stop the writer.
     func socketEnded() { terminate() }
+
+    /// Feeds chunks read from the socket, in order; false once the connection is done
+    /// reading (the rest of the input is dropped).
+    func receive(socketChunks chunks: [[UInt8]]) -> Bool {
+        for chunk in chunks {
+            guard !closed else { break }
+            receiveCiphertext(chunk)
+        }
+        return !closed
+    }
 
     private func receiveCiphertext(_ bytes: [UInt8]) {
         lastActivity = .now

@@ -19,18 +19,17 @@ extension Swarm {
         if let localPort {
             bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: "0.0.0.0", port: Int(localPort)))
         }
-        let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+        let socket: Socket
+        let budget = configuration.maxBytesBeforeAuthentication
         do {
-            channel = try await bootstrap.connect(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
+            socket = try await bootstrap.connect(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture { try Self.socket(channel, budget: budget) }
             }
         } catch {
             throw LibP2PError.dialFailed("\(address): \(error)")
         }
         return try await withCheckedThrowingContinuation { continuation in
-            startUpgrade(channel, role: asListener ? .listener : .dialer, expectedPeer: peer, upgraded: continuation)
+            startUpgrade(socket, role: asListener ? .listener : .dialer, expectedPeer: peer, upgraded: continuation)
         }
     }
 

@@ -158,7 +158,8 @@ extension Swarm {
                     reader: ByteReader(stream, budget: budget),
                     writer: ByteWriter(stream), frames: .stream(stream), remoteAddress: remoteAddress, role: role,
                     expectedPeer: expectedPeer,
-                    upgraded: continuation, executor: executor, close: { Task { await stream.reset() } })
+                    upgraded: continuation, executor: executor, eventLoop: stream.connection.eventLoop,
+                    close: { Task { await stream.reset() } })
             }
         }
     }

@@ -6,7 +6,8 @@ import Synchronization
 /// stream of a connection to the relay.
 struct ByteReader {
     private enum Source {
-        case socket(NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator)
+        case socket(SocketInbound)
+        case asyncChannel(NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator)
         case stream(LibP2PStream)
     }
 
@@ -14,8 +15,15 @@ struct ByteReader {
     /// The most bytes the peer may send before the upgrade completes.
     private var budget: Int
 
+    /// A socket read by a ``SocketInbound`` handler (a connection the swarm keeps).
+    init(_ inbound: SocketInbound, budget: Int) {
+        source = .socket(inbound)
+        self.budget = budget
+    }
+
+    /// A socket wrapped in an `NIOAsyncChannel` (a connection used only for its upgrade).
     init(_ inbound: NIOAsyncChannelInboundStream<ByteBuffer>, budget: Int) {
-        source = .socket(inbound.makeAsyncIterator())
+        source = .asyncChannel(inbound.makeAsyncIterator())
         self.budget = budget
     }
 
@@ -28,9 +36,12 @@ struct ByteReader {
     mutating func next() async throws -> [UInt8]? {
         let bytes: [UInt8]
         switch source {
-        case .socket(var iterator):
+        case .socket(let inbound):
+            guard let chunk = await inbound.next() else { return nil }
+            bytes = chunk
+        case .asyncChannel(var iterator):
             let buffer = try await iterator.next()
-            source = .socket(iterator)
+            source = .asyncChannel(iterator)
             guard var buffer else { return nil }
             bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
         case .stream(let stream):
@@ -45,7 +56,16 @@ struct ByteReader {
     }
 
     /// Lifts the byte budget once the connection is authenticated and flow-controlled.
-    mutating func removeBudget() { budget = .max }
+    mutating func removeBudget() {
+        budget = .max
+        if case .socket(let inbound) = source { inbound.liftLimit() }
+    }
+
+    /// The socket handler, when reading a socket the connection will read on its own.
+    var socket: SocketInbound? {
+        if case .socket(let inbound) = source { return inbound }
+        return nil
+    }
 }
 
 /// The writing half of a raw connection.
