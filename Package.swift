@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "variance-engine", targets: ["variance-engine"]),
+        .executable(name: "variance-media", targets: ["variance-media"]),
         .executable(name: "rpc-client", targets: ["rpc-client"]),
         .executable(name: "variance-bench", targets: ["variance-bench"]),
         .executable(name: "variance-relay", targets: ["variance-relay"]),
@@ -41,13 +42,32 @@ let package = Package(
         // The media path of calls: ICE (libnice, its GLib loop on its own thread), DTLS-SRTP
         // (OpenSSL, libsrtp2), minimal SDP.
         .target(name: "VarianceCallTransport", dependencies: ["CNice", "CSRTP", "COpenSSL"]),
-        // The media core of calls: RTP/RTCP, payload formats, jitter buffers, Opus and VP8,
-        // test sources and sinks, the call state machine and signalling (pure but for the codecs).
+        // The media core of calls: RTP/RTCP, payload formats, jitter buffers, test sources and
+        // sinks, the call state machine and signalling. Pure Swift: no C library, so that the
+        // engine can link it.
         .target(
             name: "VarianceMedia",
-            dependencies: ["COpus", "CVPX", "CVPXShim", "VarianceProtos", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["VarianceProtos", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             // Optimized in debug builds too: unoptimized, generating and converting 640×480
             // pictures 30 times a second takes a whole core, and the call tests run beside others.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
+        ),
+        // Opus and VP8 (libopus, libvpx): only the media process links them.
+        .target(
+            name: "VarianceCodecs",
+            dependencies: ["VarianceMedia", "COpus", "CVPX", "CVPXShim"],
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
+        ),
+        // What crosses the pipe between the engine and `variance-media`: length-prefixed
+        // protobuf frames (pure, bounded, fuzzed).
+        .target(
+            name: "VarianceMediaIPC",
+            dependencies: ["VarianceProtos", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
+        // The media process's side: one call's transport and media pipeline, driven by frames.
+        .target(
+            name: "VarianceCallHost",
+            dependencies: ["VarianceMediaIPC", "VarianceMedia", "VarianceCodecs", "VarianceCallTransport", "VarianceProtos"],
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
 
@@ -147,7 +167,7 @@ let package = Package(
             name: "VarianceEngine",
             dependencies: [
                 "VarianceIdentity", "VarianceStorage", "LibP2P", "LibP2PCore", "LibP2PKad", "LibP2PRelay", "LibP2PNAT", "VarianceMessaging",
-                "VarianceOlm", "VarianceOffline", "VarianceProtos", "VarianceMLS", "VarianceMedia", "VarianceCallTransport",
+                "VarianceOlm", "VarianceOffline", "VarianceProtos", "VarianceMLS", "VarianceMedia", "VarianceMediaIPC",
                 "VarianceQR",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -169,6 +189,8 @@ let package = Package(
             name: "variance-engine",
             dependencies: ["VarianceRPCServer", "VarianceEngine", .product(name: "Logging", package: "swift-log")]
         ),
+        // One call's media (ICE, DTLS-SRTP, codecs), spawned by the engine per call (docs/CALLS.md).
+        .executableTarget(name: "variance-media", dependencies: ["VarianceCallHost"]),
         .executableTarget(
             name: "variance-relay",
             dependencies: [
@@ -213,6 +235,7 @@ let package = Package(
         .executableTarget(name: "fuzz-mdns", dependencies: ["LibP2PMDNS"]),
         .executableTarget(name: "fuzz-mls", dependencies: ["VarianceMLS"]),
         .executableTarget(name: "fuzz-media", dependencies: ["VarianceMedia"]),
+        .executableTarget(name: "fuzz-media-ipc", dependencies: ["VarianceMediaIPC"]),
 
         // Tests.
         .testTarget(name: "VarianceRPCTests", dependencies: ["VarianceRPC"]),
@@ -252,7 +275,8 @@ let package = Package(
             name: "VarianceOlmTests",
             dependencies: ["VarianceOlm", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .testTarget(name: "VarianceMediaTests", dependencies: ["VarianceMedia", "VarianceProtos"]),
+        .testTarget(name: "VarianceMediaTests", dependencies: ["VarianceMedia", "VarianceCodecs", "VarianceProtos"]),
+        .testTarget(name: "VarianceMediaIPCTests", dependencies: ["VarianceMediaIPC", "VarianceProtos"]),
         .testTarget(name: "VarianceCallTransportTests", dependencies: ["VarianceCallTransport", "COpus"]),
         .testTarget(
             name: "VarianceMLSTests",

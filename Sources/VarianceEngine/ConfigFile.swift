@@ -129,6 +129,10 @@ public enum ConfigFile {
                     guard let list = v as? [String] else { throw bad("media.host_addresses", "a list of IP addresses") }
                     configuration.mediaHostAddresses = list
                 }
+                if let v = section["helper"] {
+                    guard let path = v as? String, path.hasPrefix("/") else { throw bad("media.helper", "an absolute path") }
+                    configuration.mediaHelper = path
+                }
             default:
                 warnings.append("unknown setting '\(key)' in \(configuration.configFile)")
             }

@@ -1,8 +1,13 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import LibP2PCore
-import VarianceCallTransport
 import VarianceIdentity
 import VarianceMedia
+import VarianceMediaIPC
 import VarianceMessaging
 import VarianceProtos
 
@@ -14,7 +19,8 @@ public struct CallSummary: Sendable, Equatable {
     public var direction: String
     /// `ringing`, `connecting`, `active` or `ended`.
     public var state: String
-    /// Why it ended (`hungUp`, `rejected`, `busy`, `noAnswer`, `iceFailed`, `peerGone`).
+    /// Why it ended (`hungUp`, `rejected`, `busy`, `noAnswer`, `iceFailed`, `peerGone`,
+    /// `mediaProcessExited`).
     public var reason: String?
     public var audio: Bool
     public var video: Bool
@@ -59,21 +65,25 @@ struct CallSession {
     var video: Bool
     var state: CallState = .idle
     var spec = CallMediaSpec()
-    var transport: MediaTransport?
-    var media: CallMedia?
+    /// The `variance-media` process that owns this call's transport and media.
+    var media: MediaProcess?
     var tasks: [Task<Void, Never>] = []
-    /// Our candidates found before the offer or answer left (they go inside it), whether
-    /// later ones are trickled now, and whether gathering is over.
-    var earlyCandidates: [IceCandidate] = []
-    var candidatesInDescription = 0
+    /// Our side as the media process described it (nil: not yet), or why it could not.
+    var local: Variance_MediaLocalParameters?
+    var mediaFailure: String?
+    /// Whether the media process reported the transport connected (its media runs).
+    var mediaRunning = false
+    /// Candidates the media process trickled before our offer or answer left (sent after
+    /// it), and whether they go out at once now.
+    var heldCandidates: [String] = []
     var trickling = false
-    var gatheringDone = false
 }
 
 /// Voice and video calls: signalling over the direct-message channel (each `CallSignal` signed
 /// by the sender's DID key and bound to both DIDs, inside Olm), a `CallLine` (VarianceMedia)
-/// deciding states, a `MediaTransport` (ICE through libnice, DTLS-SRTP) per call, and a
-/// `CallMedia` pipeline between the sources and sinks and the transport.
+/// deciding states, and one `variance-media` process per call (``MediaProcess``) that owns the
+/// transport (ICE through libnice, DTLS-SRTP) and the media pipeline, so that the engine never
+/// loads libnice, OpenSSL, libsrtp2, libopus or libvpx (docs/CALLS.md, "The media process").
 ///
 /// The offer and answer carry the ICE candidates found in the first
 /// `calls.candidate_window_ms` (150 ms by default: host candidates at once; server-reflexive and relayed ones
@@ -103,20 +113,19 @@ extension Engine {
         let id = (0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) }
         let key = Self.hex(id)
         var session = CallSession(id: id, peer: did, direction: "outgoing", audio: audio, video: video, spec: spec)
-        let transport = try makeTransport(controlling: true)
-        session.transport = transport
+        session.media = try spawnMedia(key)
         calls[key] = session
         let description: CallSessionDescription
         do {
-            description = try await localDescription(transport, setup: .actpass, video: video, call: key)
+            description = try await localDescription(key, controlling: true, setup: "actpass")
         } catch {
+            await dropMedia(key)
             calls[key] = nil
-            await transport.close()
             throw error
         }
         guard let actions = callLine.placeCall(callID: id, to: Array(did.utf8), local: description, now: callNow) else {
+            await dropMedia(key)
             calls[key] = nil
-            await transport.close()
             throw EngineError.conflict("A call is already in progress; hang it up first.")
         }
         startCallTicker()
@@ -133,10 +142,10 @@ extension Engine {
         }
         try Self.checkSpec(spec, audio: session.audio, video: session.video)
         session.spec = spec
-        let transport = try makeTransport(controlling: false)
-        session.transport = transport
+        // Usually spawned when the offer arrived, so that its start overlapped the ringing.
+        if session.media == nil { session.media = try spawnMedia(key) }
         calls[key] = session
-        let description = try await localDescription(transport, setup: .active, video: session.video, call: key)
+        let description = try await localDescription(key, controlling: false, setup: "active")
         await perform(callLine.handle(.localAccept(description), now: callNow), call: key)
         await startTrickling(key)
     }
@@ -161,7 +170,7 @@ extension Engine {
 
     public func callStats(_ key: String) async throws(EngineError) -> CallStatsSummary {
         guard let session = calls[key] else { throw EngineError.notFound("No call \(key).") }
-        let media = await session.media?.statistics()
+        let media = session.mediaRunning ? await session.media?.statistics() : nil
         return CallStatsSummary(
             state: Self.word(session.state), rttMillis: media?.roundTripMillis, jitterMillis: media?.jitterMillis ?? 0,
             packetsLost: media?.packetsLost ?? 0, bitrateKbps: (media?.receiveKbps ?? 0) + (media?.sendKbps ?? 0),
@@ -204,6 +213,10 @@ extension Engine {
         let actions = callLine.receive(signal, from: Array(record.did.utf8), now: callNow)
         if !wasKnown, calls[callKey]?.state == .idle, !actions.contains(where: { if case .stateChanged = $0 { true } else { false } }) {
             calls[callKey] = nil  // busy, replayed or unusable: nothing to keep
+        } else if !wasKnown, calls[callKey] != nil, calls[callKey]?.media == nil {
+            // It rings: the media process starts now, while the person decides. If it cannot,
+            // `calls.accept` says why.
+            calls[callKey]?.media = try? spawnMedia(callKey)
         }
         startCallTicker()
         await perform(actions, call: callKey, peer: record.did)
@@ -221,8 +234,9 @@ extension Engine {
             case .startTransport(let remote):
                 await startTransport(key, remote: remote)
             case .addRemoteCandidate(let candidate):
-                guard let transport = calls[key]?.transport, let parsed = IceCandidate(sdp: candidate.candidate) else { continue }
-                try? await transport.addRemoteCandidate(parsed)
+                var message = Variance_MediaRemoteCandidate()
+                message.candidate = candidate.candidate
+                calls[key]?.media?.send(.remoteCandidate(message))
             }
         }
     }
@@ -260,150 +274,150 @@ extension Engine {
         // An ended call's sinks are closed (a WAV file complete) before anyone is told.
         if state.isEnded { await endCall(key) }
         try? emit(.callState(callID: key, state: Self.word(state), reason: reason))
-        if state == .active, session.media == nil { await startMedia(key) }
     }
 
     // MARK: Transport and media
 
-    func makeTransport(controlling: Bool) throws(EngineError) -> MediaTransport {
-        let configuration = IceConfiguration(
-            stunServers: self.configuration.stunServers.compactMap(IceConfiguration.StunServer.init(url:)),
-            turnServers: self.configuration.turnServers.compactMap {
-                IceConfiguration.TurnServer(url: $0.url, username: $0.username, credential: $0.credential)
-            },
-            relayOnly: self.configuration.relayOnlyMedia, controlling: controlling,
-            hostAddresses: self.configuration.mediaHostAddresses)
-        do { return try MediaTransport(ice: configuration) } catch {
-            throw EngineError.internalError("the call transport cannot be created: \(error)")
+    /// Spawns the call's media process and starts reading its reports. Throws a clear error
+    /// when the executable is missing (`calls.start`, `calls.accept` say so).
+    func spawnMedia(_ key: String) throws(EngineError) -> MediaProcess {
+        let process = try MediaProcess.spawn(MediaProcess.executablePath(configured: configuration.mediaHelper))
+        let reports = process.reports
+        let reader = Task { [weak self] in
+            for await report in reports {
+                guard let self else { return }
+                await self.mediaReported(key, report, from: process)
+            }
+            await self?.mediaProcessEnded(key, process)
         }
+        calls[key]?.tasks.append(reader)
+        return process
     }
 
-    /// Starts gathering, waits up to `calls.candidate_window_ms` (or until gathering is over) and
-    /// describes our side (fingerprint, ICE credentials, SDP with the candidates found so far).
-    func localDescription(
-        _ transport: MediaTransport, setup: DtlsSetup, video: Bool, call key: String
-    ) async throws(EngineError) -> CallSessionDescription {
-        let ice = transport.ice
-        let found = ice.localCandidates
-        let reader = Task { [weak self] in
-            for await candidate in found {
-                guard let self else { return }
-                await self.localCandidateFound(key, candidate)
-            }
+    /// A call that never got going lets its media process go.
+    func dropMedia(_ key: String) async {
+        guard let session = calls[key] else { return }
+        for task in session.tasks { task.cancel() }
+        calls[key]?.tasks = []
+        calls[key]?.media = nil
+        await session.media?.close()
+    }
+
+    /// Asks the media process to gather and describe our side; it waits up to
+    /// `calls.candidate_window_ms` for candidates to put in the description (the rest are
+    /// trickled).
+    func localDescription(_ key: String, controlling: Bool, setup: String) async throws(EngineError) -> CallSessionDescription {
+        guard let session = calls[key], let process = session.media else { throw EngineError.conflict("The call ended.") }
+        var start = Variance_MediaStart()
+        start.stunServers = configuration.stunServers
+        start.turnServers = configuration.turnServers.map {
+            var server = Variance_MediaTurnServer()
+            server.url = $0.url
+            server.username = $0.username
+            server.credential = $0.credential
+            return server
         }
-        let gathering = Task { [weak self] in
-            let done = (try? await ice.gather()) != nil
-            await self?.localGatheringEnded(key, failed: !done)
+        start.relayOnly = configuration.relayOnlyMedia
+        start.hostAddresses = configuration.mediaHostAddresses ?? []
+        start.controlling = controlling
+        start.dtlsSetup = setup
+        start.audio = session.audio
+        start.video = session.video
+        start.audioSource = session.spec.audioSource ?? ""
+        start.videoSource = session.spec.videoSource ?? ""
+        start.audioSink = session.spec.audioSink ?? ""
+        start.videoSink = session.spec.videoSink ?? ""
+        start.candidateWindowMs = UInt32(configuration.callCandidateWindowMillis)
+        guard process.send(.start(start)) else {
+            throw EngineError.internalError("the media process does not take commands")
         }
-        calls[key]?.tasks += [reader, gathering]
-        let deadline = ContinuousClock.now + .milliseconds(configuration.callCandidateWindowMillis)
-        while ContinuousClock.now < deadline, calls[key]?.gatheringDone == false {
+        // The window, plus the process's own start-up (loading libnice and the codecs).
+        let deadline = ContinuousClock.now + .milliseconds(configuration.callCandidateWindowMillis) + .seconds(10)
+        while ContinuousClock.now < deadline, let current = calls[key], current.media === process, current.local == nil,
+            current.mediaFailure == nil
+        {
             try? await Task.sleep(for: .milliseconds(5))
         }
-        guard let session = calls[key] else { throw EngineError.conflict("The call ended.") }
-        calls[key]?.candidatesInDescription = session.earlyCandidates.count
-        let parameters = TransportParameters(
-            iceUsernameFragment: ice.localUsernameFragment, icePassword: ice.localPassword,
-            fingerprint: .init(algorithm: "sha-256", value: transport.identity.fingerprint), setup: setup,
-            candidates: session.earlyCandidates)
-        var rng = SystemRandomNumberGenerator()
-        let sdp = SessionDescription.call(
-            sessionID: UInt64.random(in: 1...UInt64(Int64.max), using: &rng), transport: parameters,
-            audioSSRC: UInt32.random(in: 1...UInt32.max, using: &rng),
-            videoSSRC: video ? UInt32.random(in: 1...UInt32.max, using: &rng) : nil, cname: "variance")
-        return CallSessionDescription(
-            dtlsFingerprintSHA256: Self.fingerprintBytes(transport.identity.fingerprint),
-            iceUsernameFragment: parameters.iceUsernameFragment, icePassword: parameters.icePassword, sdp: sdp.sdp, video: video)
-    }
-
-    /// `AB:CD:...` as bytes.
-    static func fingerprintBytes(_ text: String) -> [UInt8] {
-        text.split(separator: ":").compactMap { UInt8($0, radix: 16) }
-    }
-
-    /// Starts ICE and DTLS towards the peer's description; the transport's state drives the
-    /// call (connected → active, failed → ended).
-    func startTransport(_ key: String, remote: CallSessionDescription) async {
-        guard let session = calls[key], let transport = session.transport else { return }
-        guard let description = SessionDescription(sdp: remote.sdp), var parameters = description.transport,
-            Self.fingerprintBytes(parameters.fingerprint.value) == remote.dtlsFingerprintSHA256
-        else {
-            await perform(callLine.handle(.iceFailed, now: callNow), call: key)
-            return
+        guard let current = calls[key], current.media === process, let local = current.local else {
+            let reason = calls[key]?.mediaFailure ?? "the media process did not describe the call in time"
+            logger.info("The call's media did not start", metadata: ["reason": "\(reason)"])
+            throw EngineError.unreachable("The call's media could not start: \(reason).")
         }
+        return CallSessionDescription(
+            dtlsFingerprintSHA256: Array(local.dtlsFingerprintSha256), iceUsernameFragment: local.iceUsernameFragment,
+            icePassword: local.icePassword, sdp: local.sdp, video: session.video)
+    }
+
+    /// Hands the peer's description to the media process, which starts ICE and DTLS; its state
+    /// reports drive the call (connected → active, failed → ended).
+    func startTransport(_ key: String, remote: CallSessionDescription) async {
+        var parameters = Variance_MediaRemoteParameters()
+        parameters.sdp = remote.sdp
         parameters.iceUsernameFragment = remote.iceUsernameFragment
         parameters.icePassword = remote.icePassword
-        let localSetup: DtlsSetup = session.direction == "outgoing" ? .actpass : .active
-        do { try await transport.start(remote: parameters, localSetup: localSetup) } catch {
-            logger.info("The call transport did not start", metadata: ["error": "\(error)"])
-            await perform(callLine.handle(.iceFailed, now: callNow), call: key)
+        parameters.dtlsFingerprintSha256 = Data(remote.dtlsFingerprintSHA256)
+        guard calls[key]?.media?.send(.remote(parameters)) == true else {
+            await perform(callLine.handle(.mediaProcessExited, now: callNow), call: key)
             return
         }
-        let states = transport.states
-        let watcher = Task { [weak self] in
-            for await state in states {
-                guard let self else { return }
-                await self.transportChanged(key, to: state)
-            }
-        }
-        calls[key]?.tasks.append(watcher)
     }
 
-    func transportChanged(_ key: String, to state: MediaTransport.State) async {
-        guard let session = calls[key], callLine.current?.callID == session.id, !session.state.isEnded else { return }
-        switch state {
-        case .connected:
-            await perform(callLine.handle(.iceConnected, now: callNow), call: key)
-        case .failed:
-            await perform(callLine.handle(.iceFailed, now: callNow), call: key)
-        case .closed:
-            if await session.transport?.closedByPeer == true {
-                await perform(callLine.handle(.peerGone, now: callNow), call: key)
-            }
-        default:
+    /// One report of a call's media process. Its contents are bounded by the frame (64 KiB);
+    /// candidates and the description go to the peer inside our signed signals, as they did
+    /// when the transport lived in the engine.
+    func mediaReported(_ key: String, _ report: Variance_MediaReport, from process: MediaProcess) async {
+        guard let session = calls[key], session.media === process else { return }
+        switch report.body {
+        case .local(let local)?:
+            guard session.local == nil else { return }
+            calls[key]?.local = local
+        case .localCandidate(let candidate)?:
+            await localCandidateFound(key, candidate.candidate)
+        case .state(let change)?:
+            await mediaStateChanged(key, change)
+        case .mediaArrived?:
+            await callMediaArrived(key)
+        case .stats?, .closed?, nil:
             break
         }
     }
 
-    /// The call is active: sources, sinks and the pipeline start; received packets feed it.
-    func startMedia(_ key: String) async {
-        guard let session = calls[key], let transport = session.transport else { return }
-        let media: CallMedia
-        do {
-            let audioSource = try MediaSourceSpec(parsing: session.spec.audioSource ?? "tone:440").makeAudioSource(channels: 1)
-            let videoSource = session.video
-                ? try MediaSourceSpec(parsing: session.spec.videoSource ?? "pattern").makeVideoSource() : nil
-            let audioSink = try MediaSinkSpec(parsing: session.spec.audioSink ?? "null").makeAudioSink(channels: 1)
-            let videoSink = try MediaSinkSpec(parsing: session.spec.videoSink ?? "null").makeVideoSink(width: 640, height: 480)
-            media = try CallMedia(
-                audioSource: session.audio ? audioSource : nil, videoSource: videoSource, audioSink: audioSink,
-                videoSink: videoSink
-            ) { [transport] packet, isRTCP in
-                if isRTCP { try? await transport.sendRTCP(packet) } else { try? await transport.sendRTP(packet) }
-            }
-        } catch {
-            logger.error("The call's media cannot start", metadata: ["error": "\(error)"])
-            await perform(callLine.handle(.localHangup, now: callNow), call: key)
+    func mediaStateChanged(_ key: String, _ change: Variance_MediaStateChange) async {
+        guard let session = calls[key] else { return }
+        if session.local == nil, change.state != .connected {
+            calls[key]?.mediaFailure = change.reason
             return
         }
-        calls[key]?.media = media
-        await media.run()
-        let packets = transport.packets
-        let reader = Task { [weak self] in
-            var lastNotice = Duration.zero
-            for await packet in packets {
-                switch packet {
-                case .rtp(let bytes): await media.receive(bytes, isRTCP: false)
-                case .rtcp(let bytes): await media.receive(bytes, isRTCP: true)
-                }
-                let elapsed = await media.elapsed
-                if elapsed - lastNotice >= .seconds(1) {
-                    lastNotice = elapsed
-                    await self?.callMediaArrived(key)
-                }
-            }
+        guard callLine.current?.callID == session.id, !session.state.isEnded else { return }
+        switch change.state {
+        case .connected:
+            calls[key]?.mediaRunning = true
+            await perform(callLine.handle(.iceConnected, now: callNow), call: key)
+        case .failed:
+            logger.info("The call transport failed", metadata: ["reason": "\(change.reason)"])
+            await perform(callLine.handle(.iceFailed, now: callNow), call: key)
+        case .peerClosed:
+            await perform(callLine.handle(.peerGone, now: callNow), call: key)
+        case .mediaFailed:
+            logger.error("The call's media cannot start", metadata: ["reason": "\(change.reason)"])
+            await perform(callLine.handle(.localHangup, now: callNow), call: key)
+        case .unspecified, .UNRECOGNIZED:
+            break
         }
-        calls[key]?.tasks.append(reader)
+    }
+
+    /// The media process exited (or wrote a frame we refuse) while its call lived: the call
+    /// ends (`mediaProcessExited`), the engine goes on.
+    func mediaProcessEnded(_ key: String, _ process: MediaProcess) async {
+        guard let session = calls[key], session.media === process else { return }
+        calls[key]?.media = nil
+        calls[key]?.mediaRunning = false
+        if session.local == nil, calls[key]?.mediaFailure == nil { calls[key]?.mediaFailure = "the media process exited" }
+        guard !session.state.isEnded, callLine.current?.callID == session.id else { return }
+        // A ringing incoming call has not used it yet: `calls.accept` starts another.
+        if session.direction == "incoming", session.state == .ringing { return }
+        logger.error("The call's media process exited", metadata: ["call": "\(key)", "pid": "\(process.pid)"])
+        await perform(callLine.handle(.mediaProcessExited, now: callNow), call: key)
     }
 
     func callMediaArrived(_ key: String) async {
@@ -411,14 +425,15 @@ extension Engine {
         await perform(callLine.handle(.mediaReceived, now: callNow), call: key)
     }
 
-    /// The call ended: media stops (sinks closed), the transport closes, the tasks end.
+    /// The call ended: the media process stops the media (sinks closed) and the transport,
+    /// and exits; the tasks end.
     func endCall(_ key: String) async {
         guard let session = calls[key] else { return }
         for task in session.tasks { task.cancel() }
         calls[key]?.tasks = []
-        await session.media?.stop()
-        await session.transport?.close()
-        calls[key]?.transport = nil
+        calls[key]?.media = nil
+        calls[key]?.mediaRunning = false
+        await session.media?.close()
         let ended = calls.filter { $0.value.state.isEnded }.sorted { $0.value.id.lexicographicallyPrecedes($1.value.id) }
         for (old, _) in ended.prefix(max(0, ended.count - Self.maxEndedCalls)) { calls[old] = nil }
     }
@@ -499,35 +514,31 @@ extension Engine {
         case .noAnswer: "noAnswer"
         case .iceFailed: "iceFailed"
         case .peerGone: "peerGone"
+        case .mediaProcessExited: "mediaProcessExited"
         }
     }
 
     // MARK: Trickle
 
-    func localCandidateFound(_ key: String, _ candidate: IceCandidate) async {
+    func localCandidateFound(_ key: String, _ candidate: String) async {
         guard let session = calls[key], !session.state.isEnded else { return }
         guard session.trickling else {
-            calls[key]?.earlyCandidates.append(candidate)
+            calls[key]?.heldCandidates.append(candidate)
             return
         }
         guard callLine.current?.callID == session.id else { return }
-        await perform(callLine.handle(.localCandidate(ICECandidate(candidate: candidate.sdpAttribute)), now: callNow), call: key)
-    }
-
-    func localGatheringEnded(_ key: String, failed: Bool) async {
-        calls[key]?.gatheringDone = true
-        if failed { logger.info("Gathering call candidates failed", metadata: ["call": "\(key)"]) }
+        await perform(callLine.handle(.localCandidate(ICECandidate(candidate: candidate)), now: callNow), call: key)
     }
 
     /// The offer or answer is out: candidates found from now on are trickled.
     func startTrickling(_ key: String) async {
         guard let session = calls[key] else { return }
         calls[key]?.trickling = true
+        calls[key]?.heldCandidates = []
         // Found after the description was written and before it left: trickled now.
-        for candidate in session.earlyCandidates.dropFirst(session.candidatesInDescription) {
+        for candidate in session.heldCandidates {
             guard callLine.current?.callID == session.id else { return }
-            await perform(callLine.handle(.localCandidate(ICECandidate(candidate: candidate.sdpAttribute)), now: callNow), call: key)
+            await perform(callLine.handle(.localCandidate(ICECandidate(candidate: candidate)), now: callNow), call: key)
         }
     }
 }
-

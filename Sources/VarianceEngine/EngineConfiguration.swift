@@ -43,6 +43,10 @@ public struct EngineConfiguration: Sendable {
     public var turnServers: [(url: String, username: String, credential: String)] = []
     public var relayOnlyMedia = false
     public var mediaHostAddresses: [String]?
+    /// The media process spawned for each call (`media.helper`, an absolute path). Unset: the
+    /// `VARIANCE_MEDIA_HELPER` environment variable, else `variance-media` beside the engine's
+    /// own executable.
+    public var mediaHelper: String?
     /// How long an unanswered call rings before it ends with `noAnswer` (`calls.ring_seconds`).
     public var callRingSeconds = 45
     /// How long an offer or answer waits for ICE candidates before it leaves; later ones are

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import VarianceCodecs
 @testable import VarianceMedia
 
 /// A fresh directory under the system's temporary directory, removed at the end.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import VarianceCodecs
 @testable import VarianceMedia
 
 /// The pieces wired together the way a call's send and receive paths will be, over a

@@ -1,4 +1,5 @@
 import Testing
+@testable import VarianceCodecs
 @testable import VarianceMedia
 
 @Suite struct VP8CodecTests {

@@ -3,6 +3,8 @@
 public struct OpusPacketizer: Sendable {
     /// The RTP clock rate of Opus, always 48000 (RFC 7587 §4.1).
     public static let clockRate: UInt32 = 48_000
+    /// Samples per channel in one 20 ms frame at 48 kHz.
+    public static let samplesPerFrame = 960
 
     /// The dynamic payload type negotiated for Opus (111 by default).
     public let payloadType: UInt8
@@ -23,7 +25,7 @@ public struct OpusPacketizer: Sendable {
 
     /// Wraps one Opus packet covering `samples` 48 kHz samples per channel (960 for 20 ms).
     /// Set `marker` on the first packet after a silence (DTX) period.
-    public mutating func packetize(_ opusPacket: [UInt8], samples: Int = OpusEncoder.samplesPerFrame, marker: Bool = false) -> RTPPacket {
+    public mutating func packetize(_ opusPacket: [UInt8], samples: Int = OpusPacketizer.samplesPerFrame, marker: Bool = false) -> RTPPacket {
         let packet = RTPPacket(
             payloadType: payloadType, marker: marker, sequenceNumber: sequenceNumber, timestamp: timestamp,
             ssrc: ssrc, payload: opusPacket)

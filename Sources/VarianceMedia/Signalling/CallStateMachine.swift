@@ -26,6 +26,7 @@ import Foundation
 ///   connecting ── ICE failed, or 30 s ─▶ ended(iceFailed)
 ///   active     ── ICE failed ─────────▶ ended(iceFailed)
 ///   active     ── peer gone, or no media for 30 s ─▶ ended(peerGone)
+///   connecting, active ── our media process exited ─▶ ended(mediaProcessExited)
 /// ```
 ///
 /// Signals for another call ID, or that make no sense in the current state, are ignored.
@@ -121,6 +122,10 @@ public struct CallStateMachine: Sendable {
 
         case (.peerGone, .connecting), (.peerGone, .active):
             return [.send(.hangup(callID: callID, .peerGone))] + enter(.ended(.peerGone), now: now)
+
+        case (.mediaProcessExited, .ringing), (.mediaProcessExited, .connecting), (.mediaProcessExited, .active):
+            // To the peer, our side is gone.
+            return [.send(.hangup(callID: callID, .peerGone))] + enter(.ended(.mediaProcessExited), now: now)
 
         case (.tick, _):
             return checkTimeouts(now: now)

@@ -20,6 +20,8 @@ public enum CallEndReason: Sendable, Equatable {
     case iceFailed
     /// The peer stopped sending media without hanging up.
     case peerGone
+    /// Our media process (`variance-media`) exited or misbehaved during the call.
+    case mediaProcessExited
 }
 
 /// Which side of the DTLS handshake a party takes. As with SDP offer/answer (RFC 5763 §5,
@@ -111,6 +113,8 @@ public enum CallEvent: Sendable, Equatable {
     case mediaReceived
     /// The transport saw the peer go away (DTLS close alert, ICE consent expiry).
     case peerGone
+    /// Our media process exited while the call was connecting or active.
+    case mediaProcessExited
     /// Time passed; timeouts are checked.
     case tick
 }

@@ -1,37 +1,9 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import VarianceCodecs
 import VarianceMedia
-
-/// What a call's media did so far, as `calls.stats` shows it.
-public struct CallMediaStatistics: Sendable, Equatable {
-    /// Round-trip time from the peer's receiver reports, when one came.
-    public var roundTripMillis: Double?
-    /// Interarrival jitter of what we receive (RFC 3550 A.8), milliseconds.
-    public var jitterMillis: Double
-    /// Packets the peer sent that never arrived (audio and video).
-    public var packetsLost: Int64
-    /// What we receive, kilobits per second over the last second.
-    public var receiveKbps: Double
-    /// What we send, kilobits per second over the last second.
-    public var sendKbps: Double
-    /// Audio frames written to the sink, decoded or concealed.
-    public var audioFramesPlayed: Int
-    /// Video frames decoded and written to the sink.
-    public var videoFramesDecoded: Int
-    /// The codecs in use.
-    public var codecs: [String]
-    /// Milliseconds from the media start (the call became active) to the first audio packet
-    /// we sent, and to the first audio frame we decoded from the peer (nil: not yet).
-    public var firstAudioSentMillis: Double?
-    public var firstAudioPlayedMillis: Double?
-    /// This machine's monotonic clock (nanoseconds) when the media started, when our tone's
-    /// first packet left and when the peer's first non-silent audio reached the sink: two
-    /// engines on one machine compare them to measure tone-onset-to-sink latency.
-    public var startedAtNanos: UInt64
-    public var firstAudioSentAtNanos: UInt64?
-    public var firstSoundAtNanos: UInt64?
-}
+import VarianceMediaIPC
 
 /// One call's media, between the sources and sinks and the packet transport: Opus audio in
 /// 20 ms frames and VP8 video at the source's rate out; RTP in through a jitter buffer (audio,
@@ -41,8 +13,8 @@ public struct CallMediaStatistics: Sendable, Equatable {
 ///
 /// One task drives it on a 20 ms clock. The transport is a closure: SRTP protection and the
 /// network are the caller's.
-actor CallMedia {
-    typealias Send = @Sendable (_ packet: [UInt8], _ isRTCP: Bool) async -> Void
+public actor CallMedia {
+    public typealias Send = @Sendable (_ packet: [UInt8], _ isRTCP: Bool) async -> Void
 
     static let audioPayloadType: UInt8 = 111
     static let videoPayloadType: UInt8 = 96
@@ -99,7 +71,7 @@ actor CallMedia {
     ///   - audioSource: What we say (nil: we send no audio).
     ///   - videoSource: What we show (nil: no video).
     ///   - audioSink, videoSink: Where the peer's audio and video go.
-    init(
+    public init(
         audioSource: (any AudioSource)?, videoSource: (any VideoSource)?, audioSink: any AudioSink, videoSink: any VideoSink,
         videoWidth: Int = 640, videoHeight: Int = 480, framesPerSecond: Int = 30, send: @escaping Send
     ) throws {
@@ -133,7 +105,7 @@ actor CallMedia {
     private var now: Duration { clock.now - start }
 
     /// Starts the 20 ms clock.
-    func run() {
+    public func run() {
         guard loop == nil, !closed else { return }
         loop = Task { [weak self] in
             var deadline = ContinuousClock.now
@@ -150,7 +122,7 @@ actor CallMedia {
     }
 
     /// Stops sending and playing, and closes the sinks (a WAV file gets its final header).
-    func stop() {
+    public func stop() {
         guard !closed else { return }
         closed = true
         loop?.cancel()
@@ -160,8 +132,8 @@ actor CallMedia {
     }
 
     /// When media last arrived (nil: never), on this object's clock.
-    var lastMediaAt: Duration? { lastMedia }
-    var elapsed: Duration { now }
+    public var lastMediaAt: Duration? { lastMedia }
+    public var elapsed: Duration { now }
 
     private func tick() async {
         guard !closed else { return }
@@ -169,7 +141,7 @@ actor CallMedia {
         var outgoing: [(bytes: [UInt8], rtcp: Bool)] = []
         // Audio out: one 20 ms frame.
         if let source = audioSource, let encoder = opusEncoder,
-            let frame = try? source.read(frameCount: OpusEncoder.samplesPerFrame), let encoded = try? encoder.encode(frame.samples)
+            let frame = try? source.read(frameCount: OpusPacketizer.samplesPerFrame), let encoded = try? encoder.encode(frame.samples)
         {
             let packet = opusPacketizer.packetize(encoded)
             if firstAudioSent == nil { firstAudioSent = time }
@@ -225,7 +197,7 @@ actor CallMedia {
     }
 
     /// A packet from the peer (already unprotected).
-    func receive(_ bytes: [UInt8], isRTCP: Bool) async {
+    public func receive(_ bytes: [UInt8], isRTCP: Bool) async {
         guard !closed else { return }
         let time = now
         receiveMeter.record(bytes: bytes.count, at: time)
@@ -330,7 +302,7 @@ actor CallMedia {
     }
 
     /// What `calls.stats` shows.
-    func statistics() -> CallMediaStatistics {
+    public func statistics() -> CallMediaStatistics {
         let time = now
         var jitterMillis = 0.0
         var lost: Int64 = 0

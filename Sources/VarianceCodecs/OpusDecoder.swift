@@ -1,3 +1,4 @@
+import VarianceMedia
 import COpus
 
 /// An Opus decoder for calls: 48 kHz, 20 ms frames, with packet loss concealment and

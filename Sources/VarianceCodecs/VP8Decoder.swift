@@ -1,3 +1,4 @@
+import VarianceMedia
 import CVPX
 import CVPXShim
 

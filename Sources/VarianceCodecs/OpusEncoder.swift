@@ -1,3 +1,4 @@
+import VarianceMedia
 import COpus
 
 /// An Opus encoder for calls: 48 kHz, 20 ms frames, in-band FEC on (RFC 6716, RFC 7587).
