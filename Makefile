@@ -55,6 +55,7 @@ build: deps
 
 build-release: deps
 	swift build -c release --product variance-engine
+	swift build -c release --product variance-media
 
 ## interop-venv: the Python virtualenv with the interoperability peers (py-libp2p, ...).
 interop-venv: deps
@@ -74,6 +75,7 @@ test: build interop-venv
 ## demo: two engines with their own data directories, showing the RPC lines they exchange.
 demo: deps
 	swift build --product variance-engine
+	swift build --product variance-media
 	scripts/demo.sh .build/debug/variance-engine
 
 ## bench: the engine benchmark, beside deltachat-rpc-server (docs/PERFORMANCE.md).

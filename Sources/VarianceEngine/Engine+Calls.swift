@@ -113,8 +113,11 @@ extension Engine {
         let id = (0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) }
         let key = Self.hex(id)
         var session = CallSession(id: id, peer: did, direction: "outgoing", audio: audio, video: video, spec: spec)
-        session.media = try spawnMedia(key)
         calls[key] = session
+        do { try spawnMedia(key) } catch {
+            calls[key] = nil
+            throw error
+        }
         let description: CallSessionDescription
         do {
             description = try await localDescription(key, controlling: true, setup: "actpass")
@@ -143,8 +146,8 @@ extension Engine {
         try Self.checkSpec(spec, audio: session.audio, video: session.video)
         session.spec = spec
         // Usually spawned when the offer arrived, so that its start overlapped the ringing.
-        if session.media == nil { session.media = try spawnMedia(key) }
         calls[key] = session
+        if session.media == nil { try spawnMedia(key) }
         let description = try await localDescription(key, controlling: false, setup: "active")
         await perform(callLine.handle(.localAccept(description), now: callNow), call: key)
         await startTrickling(key)
@@ -216,7 +219,7 @@ extension Engine {
         } else if !wasKnown, calls[callKey] != nil, calls[callKey]?.media == nil {
             // It rings: the media process starts now, while the person decides. If it cannot,
             // `calls.accept` says why.
-            calls[callKey]?.media = try? spawnMedia(callKey)
+            try? spawnMedia(callKey)
         }
         startCallTicker()
         await perform(actions, call: callKey, peer: record.did)
@@ -278,9 +281,10 @@ extension Engine {
 
     // MARK: Transport and media
 
-    /// Spawns the call's media process and starts reading its reports. Throws a clear error
-    /// when the executable is missing (`calls.start`, `calls.accept` say so).
-    func spawnMedia(_ key: String) throws(EngineError) -> MediaProcess {
+    /// Spawns the call's media process (the call's session exists) and starts reading its
+    /// reports. Throws a clear error when the executable is missing (`calls.start` and
+    /// `calls.accept` say so).
+    func spawnMedia(_ key: String) throws(EngineError) {
         let process = try MediaProcess.spawn(MediaProcess.executablePath(configured: configuration.mediaHelper))
         let reports = process.reports
         let reader = Task { [weak self] in
@@ -290,8 +294,8 @@ extension Engine {
             }
             await self?.mediaProcessEnded(key, process)
         }
+        calls[key]?.media = process
         calls[key]?.tasks.append(reader)
-        return process
     }
 
     /// A call that never got going lets its media process go.

@@ -74,7 +74,7 @@ struct CallsCommand: ParsableCommand {
         print(row("set-up, start to active", median(setups), anchor?["setupMs"]?.doubleValue, "ms"))
         print(row("first decoded audio after active", median(firsts), anchor?["firstAudioMs"]?.doubleValue, "ms"))
         print(row("tone onset to the callee's sink", median(latencies), nil, "ms"))
-        print(row("CPU per engine during a call", median(cpus), anchor?["cpuPercent"]?.doubleValue, "% of a core"))
+        print(row("CPU per engine (with its media process) during a call", median(cpus), anchor?["cpuPercent"]?.doubleValue, "% of a core"))
     }
 
     struct Sample {
@@ -112,7 +112,7 @@ struct CallsCommand: ParsableCommand {
         else { throw BenchError("bob heard nothing") }
         let aliceTiming = try pair.alice.call("calls.stats", ["callId": .string(call)])["timing"]
         guard let sent = aliceTiming?["firstAudioSentAtNs"]?.intValue else { throw BenchError("alice sent nothing") }
-        // CPU of both engines over `seconds` of the call.
+        // CPU of both engines (each with its media process) over `seconds` of the call.
         let before = (cpuTime(pair.alice.child.pid), cpuTime(pair.bob.child.pid))
         let wall0 = nowNs()
         usleep(UInt32(seconds) * 1_000_000)
@@ -127,12 +127,34 @@ struct CallsCommand: ParsableCommand {
         return Sample(setup: setup, firstAudio: firstPlayed, latency: Double(heard - sent) / 1e6, cpu: cpu)
     }
 
-    /// User plus system CPU seconds of a process so far (/proc/<pid>/stat).
+    /// User plus system CPU seconds so far of an engine and of its live children (its
+    /// `variance-media` process: a call's media runs there), from /proc/<pid>/stat. The
+    /// window is taken inside the call, so the child lives at both ends of it.
     func cpuTime(_ pid: pid_t) -> Double {
+        var total = processCPU(pid)
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for entry in entries {
+            guard let child = pid_t(entry), child != pid, parentPID(child) == pid else { continue }
+            total += processCPU(child)
+        }
+        return total
+    }
+
+    /// The fields of /proc/<pid>/stat after the command (state is the first).
+    func statFields(_ pid: pid_t) -> [Substring] {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
             let close = text.lastIndex(of: ")")
-        else { return 0 }
-        let fields = text[text.index(after: close)...].split(separator: " ")
+        else { return [] }
+        return text[text.index(after: close)...].split(separator: " ")
+    }
+
+    func parentPID(_ pid: pid_t) -> pid_t? {
+        let fields = statFields(pid)
+        return fields.count > 1 ? pid_t(fields[1]) : nil
+    }
+
+    func processCPU(_ pid: pid_t) -> Double {
+        let fields = statFields(pid)
         // After the command: state is field 3; utime and stime are fields 14 and 15.
         guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VarianceMediaIPC
 import VarianceProtos
@@ -28,7 +29,7 @@ import VarianceProtos
         var local = Variance_MediaLocalParameters()
         local.iceUsernameFragment = "abcd"
         local.icePassword = String(repeating: "p", count: 22)
-        local.dtlsFingerprintSha256 = Array(repeating: 0xAB, count: 32)
+        local.dtlsFingerprintSha256 = Data(repeating: 0xAB, count: 32)
         local.sdp = "v=0\r\n"
         local.candidates = ["candidate:1 1 UDP 2015363327 127.0.0.1 40000 typ host"]
         var report = Variance_MediaReport()

@@ -505,7 +505,7 @@ export type CallsListResult = {
     peer: DID;
     direction: "outgoing" | "incoming";
     state: "ringing" | "connecting" | "active" | "ended";
-    reason?: "hungUp" | "rejected" | "busy" | "noAnswer" | "iceFailed" | "peerGone";
+    reason?: "hungUp" | "rejected" | "busy" | "noAnswer" | "iceFailed" | "peerGone" | "mediaProcessExited";
     audio: boolean;
     video: boolean;
   }>;
@@ -649,7 +649,7 @@ export interface Notifications {
     seq: number;
     callId: CallID;
     state: "ringing" | "connecting" | "active" | "ended";
-    reason?: "hungUp" | "rejected" | "busy" | "noAnswer" | "iceFailed" | "peerGone";
+    reason?: "hungUp" | "rejected" | "busy" | "noAnswer" | "iceFailed" | "peerGone" | "mediaProcessExited";
   };
 }
 

@@ -16,9 +16,12 @@ export PATH="$PATH:/opt/swift/usr/bin"
 # its own scratch folder. ENGINE_LINK=dynamic measures the ordinary build instead.
 if [ "${ENGINE_LINK:-static}" = static ]; then
     swift build -c release --static-swift-stdlib --scratch-path .build-static --product variance-engine
+    # Calls run in variance-media, found beside the engine.
+    swift build -c release --static-swift-stdlib --scratch-path .build-static --product variance-media
     engine=.build-static/release/variance-engine
 else
     swift build -c release --product variance-engine
+    swift build -c release --product variance-media
     engine=.build/release/variance-engine
 fi
 swift build -c release --product variance-bench

@@ -241,7 +241,7 @@ CallsListResultCallsItem = TypedDict("CallsListResultCallsItem", {
     "peer": str,
     "direction": Literal["outgoing", "incoming"],
     "state": Literal["ringing", "connecting", "active", "ended"],
-    "reason": NotRequired[Literal["hungUp", "rejected", "busy", "noAnswer", "iceFailed", "peerGone"]],
+    "reason": NotRequired[Literal["hungUp", "rejected", "busy", "noAnswer", "iceFailed", "peerGone", "mediaProcessExited"]],
     "audio": bool,
     "video": bool,
 })
@@ -339,7 +339,7 @@ CallStateParams = TypedDict("CallStateParams", {
     "seq": int,
     "callId": str,
     "state": Literal["ringing", "connecting", "active", "ended"],
-    "reason": NotRequired[Literal["hungUp", "rejected", "busy", "noAnswer", "iceFailed", "peerGone"]],
+    "reason": NotRequired[Literal["hungUp", "rejected", "busy", "noAnswer", "iceFailed", "peerGone", "mediaProcessExited"]],
 })
 
 # Wire method name -> Python method name on Engine.
