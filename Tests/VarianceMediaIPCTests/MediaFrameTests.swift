@@ -125,4 +125,27 @@ import VarianceProtos
         }
         MediaIPCFuzzer.fuzz((try? MediaFrame.encode(Self.local())) ?? [])
     }
+
+    /// The committed fuzz seeds are what they claim to be (Tests/FuzzCorpus/media-ipc).
+    @Test func theFuzzSeedsDecode() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("FuzzCorpus/media-ipc")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(names.count >= 6)
+        for name in names {
+            let bytes = [UInt8](try Data(contentsOf: folder.appendingPathComponent(name)))
+            var decoder = MediaFrameDecoder()
+            decoder.append(bytes)
+            if name.hasPrefix("oversized") {
+                #expect(throws: MediaIPCError.self) { try decoder.next() }
+                continue
+            }
+            var count = 0
+            while let payload = try decoder.next() {
+                count += 1
+                if name.hasPrefix("report") { _ = try MediaFrame.report(from: payload) } else { _ = try MediaFrame.command(from: payload) }
+            }
+            #expect(count >= 1 && decoder.bufferedBytes == 0, "\(name)")
+        }
+    }
 }

@@ -224,6 +224,18 @@ struct CallPair {
         #expect(other.aliceState == .ended(.peerGone))
     }
 
+    @Test func ourMediaProcessExitingEndsTheCallAndTellsThePeer() {
+        var pair = CallPair()
+        pair.establish()
+        pair.alice(.mediaProcessExited)
+        #expect(pair.aliceState == .ended(.mediaProcessExited))
+        // The peer hears a hangup: to it, our side is gone.
+        #expect(pair.bobState == .ended(.peerGone))
+        // After the end it changes nothing.
+        pair.alice(.mediaProcessExited)
+        #expect(pair.aliceState == .ended(.mediaProcessExited))
+    }
+
     @Test func foreignAndOutOfStateSignalsAreIgnored() {
         var machine = CallStateMachine(callID: [1], role: .caller)
         // An answer before any offer, and a signal for another call.
