@@ -64,7 +64,7 @@ interop-venv: deps
 ## test: the whole test suite (what CI runs), interop peers and clients included.
 # The media suites (real calls, codecs, ICE) run after the rest, not beside it: they keep
 # both cores busy, and the interop suites' Python peers have timeouts of their own.
-MEDIA_SUITES := CallTests|VarianceCallTransportTests|VarianceMediaTests
+MEDIA_SUITES := CallTests|MediaProcessTests|VarianceCallTransportTests|VarianceMediaTests
 test: build interop-venv
 	swift test --skip-build --skip '$(MEDIA_SUITES)' $(SWIFT_TEST_FLAGS)
 	swift test --skip-build --filter '$(MEDIA_SUITES)' $(SWIFT_TEST_FLAGS)
