@@ -74,7 +74,7 @@ struct CallsCommand: ParsableCommand {
         print(row("set-up, start to active", median(setups), anchor?["setupMs"]?.doubleValue, "ms"))
         print(row("first decoded audio after active", median(firsts), anchor?["firstAudioMs"]?.doubleValue, "ms"))
         print(row("tone onset to the callee's sink", median(latencies), nil, "ms"))
-        print(row("CPU per engine (with its media process) during a call", median(cpus), anchor?["cpuPercent"]?.doubleValue, "% of a core"))
+        print(row("CPU per engine + media process", median(cpus), anchor?["cpuPercent"]?.doubleValue, "% of a core"))
     }
 
     struct Sample {
