@@ -112,7 +112,7 @@ extension Engine {
         var rng = SystemRandomNumberGenerator()
         let id = (0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) }
         let key = Self.hex(id)
-        var session = CallSession(id: id, peer: did, direction: "outgoing", audio: audio, video: video, spec: spec)
+        let session = CallSession(id: id, peer: did, direction: "outgoing", audio: audio, video: video, spec: spec)
         calls[key] = session
         do { try spawnMedia(key) } catch {
             calls[key] = nil
