@@ -72,19 +72,31 @@ extension CallMediaStatistics {
         return reply
     }
 
-    /// The statistics in a reply (nil: the media has not started). Counts are clamped, and at
-    /// most 8 codec names of 64 bytes are kept: the reply comes from another process.
+    /// The statistics in a reply (nil: the media has not started). Counts are clamped, a
+    /// number that is not finite (NaN, infinity: JSON has no word for them) becomes 0 or
+    /// absent, and at most 8 codec names of 64 bytes are kept: the reply comes from another
+    /// process.
     public init?(_ reply: Variance_MediaStatsReply) {
         guard reply.started else { return nil }
+        func finite(_ value: Double) -> Double { value.isFinite ? value : 0 }
+        func finite(_ present: Bool, _ value: Double) -> Double? { present && value.isFinite ? value : nil }
         self.init(
-            roundTripMillis: reply.hasRoundTripMillis ? reply.roundTripMillis : nil, jitterMillis: reply.jitterMillis,
-            packetsLost: reply.packetsLost, receiveKbps: reply.receiveKbps, sendKbps: reply.sendKbps,
+            roundTripMillis: finite(reply.hasRoundTripMillis, reply.roundTripMillis), jitterMillis: finite(reply.jitterMillis),
+            packetsLost: reply.packetsLost, receiveKbps: finite(reply.receiveKbps), sendKbps: finite(reply.sendKbps),
             audioFramesPlayed: Int(clamping: reply.audioFramesPlayed), videoFramesDecoded: Int(clamping: reply.videoFramesDecoded),
             codecs: reply.codecs.prefix(8).map { String($0.prefix(64)) },
-            firstAudioSentMillis: reply.hasFirstAudioSentMillis ? reply.firstAudioSentMillis : nil,
-            firstAudioPlayedMillis: reply.hasFirstAudioPlayedMillis ? reply.firstAudioPlayedMillis : nil,
+            firstAudioSentMillis: finite(reply.hasFirstAudioSentMillis, reply.firstAudioSentMillis),
+            firstAudioPlayedMillis: finite(reply.hasFirstAudioPlayedMillis, reply.firstAudioPlayedMillis),
             startedAtNanos: reply.startedAtNanos,
             firstAudioSentAtNanos: reply.hasFirstAudioSentAtNanos ? reply.firstAudioSentAtNanos : nil,
             firstSoundAtNanos: reply.hasFirstSoundAtNanos ? reply.firstSoundAtNanos : nil)
+    }
+}
+
+extension CallMediaStatistics {
+    /// Whether every number is finite (what JSON can carry).
+    public var isFinite: Bool {
+        [roundTripMillis ?? 0, jitterMillis, receiveKbps, sendKbps, firstAudioSentMillis ?? 0, firstAudioPlayedMillis ?? 0]
+            .allSatisfy(\.isFinite)
     }
 }

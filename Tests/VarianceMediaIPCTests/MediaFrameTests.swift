@@ -80,6 +80,20 @@ import VarianceProtos
         #expect(CallMediaStatistics(Variance_MediaStatsReply()) == nil)  // no media yet
     }
 
+    /// Found by fuzz-media-ipc: a NaN in a statistics reply would reach `calls.stats`' JSON.
+    @Test func nonFiniteStatisticsBecomeZeroOrAbsent() {
+        var reply = Variance_MediaStatsReply()
+        reply.started = true
+        reply.roundTripMillis = .nan
+        reply.jitterMillis = .infinity
+        reply.sendKbps = -.infinity
+        reply.receiveKbps = 12
+        let statistics = CallMediaStatistics(reply)
+        #expect(statistics?.isFinite == true)
+        #expect(statistics?.roundTripMillis == nil && statistics?.jitterMillis == 0 && statistics?.sendKbps == 0)
+        #expect(statistics?.receiveKbps == 12)
+    }
+
     @Test func aTruncatedFrameWaitsForTheRest() throws {
         let bytes = try MediaFrame.encode(Self.local())
         var decoder = MediaFrameDecoder()
