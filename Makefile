@@ -53,9 +53,11 @@ deps:
 build: deps
 	swift build --build-tests
 
+## build-release: the engine and its media process as they ship, in .build-static/release/
+# (scripts/build-engine-release.sh: static Swift runtime, the start-up code laid out first).
 build-release: deps
-	swift build -c release --product variance-engine
-	swift build -c release --product variance-media
+	scripts/build-engine-release.sh --product variance-engine
+	scripts/build-engine-release.sh --product variance-media
 
 ## interop-venv: the Python virtualenv with the interoperability peers (py-libp2p, ...).
 interop-venv: deps

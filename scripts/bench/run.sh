@@ -10,15 +10,15 @@ cd "$root"
 export PATH="$PATH:/opt/swift/usr/bin"
 
 # `swift build` keeps only the last --product it is given: one invocation per product.
-# The engine is measured as it ships: the Swift runtime and Foundation linked statically
-# (--static-swift-stdlib), which saves the dynamic loader ~4 ms of symbol binding at each
-# start (docs/PERFORMANCE.md). Static linking changes every compile command, so it has
-# its own scratch folder. ENGINE_LINK=dynamic measures the ordinary build instead.
+# The engine is measured as it ships (scripts/build-engine-release.sh): the Swift runtime and
+# Foundation linked statically, every function in its own section, linked by lld with packed
+# relative relocations and the start-up functions first (docs/PERFORMANCE.md, "Code
+# layout"). Those flags change every compile command, so the build has its own scratch
+# folder. ENGINE_LINK=dynamic measures the ordinary release build instead.
 if [ "${ENGINE_LINK:-static}" = static ]; then
-    swift build -c release --static-swift-stdlib --scratch-path .build-static --product variance-engine
+    engine="$(scripts/build-engine-release.sh --product variance-engine)"
     # Calls run in variance-media, found beside the engine.
-    swift build -c release --static-swift-stdlib --scratch-path .build-static --product variance-media
-    engine=.build-static/release/variance-engine
+    scripts/build-engine-release.sh --product variance-media >/dev/null
 else
     swift build -c release --product variance-engine
     swift build -c release --product variance-media
