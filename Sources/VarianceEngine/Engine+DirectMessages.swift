@@ -100,7 +100,7 @@ extension Engine {
             }
             // No suspension from reading the state to adopting the new one.
             let state = try messagingState()
-            var rng = SystemRandomNumberGenerator()
+            var rng = SystemRandom()
             do {
                 let decryption = try state.book.decrypt(
                     envelope, from: record, account: state.account, ourDID: identity.did, using: &rng)
@@ -361,7 +361,7 @@ extension Engine {
     ) throws(EngineError) -> [Envelope] {
         // No suspension between reading the book and persisting the new one.
         let state = try messagingState()
-        var rng = SystemRandomNumberGenerator()
+        var rng = SystemRandom()
         var book = state.book
         var envelopes: [Envelope] = []
         do {

@@ -4,6 +4,7 @@ import LibP2PCore
 import VarianceIdentity
 import VarianceMessaging
 import VarianceMLS
+import VarianceOlm
 import VarianceProtos
 import VarianceStorage
 
@@ -238,7 +239,7 @@ extension Engine {
             throw EngineError.invalid(field: "members", reason: "would make the group larger than \(Self.maxGroupSize) members, the most this version supports")
         }
         let keyPackages = try await keyPackages(of: dids)
-        var rng = SystemRandomNumberGenerator()
+        var rng = SystemRandom()
         let groupIDBytes = (0..<MessagingLimits.groupIDBytes).map { _ in UInt8.random(in: 0...255, using: &rng) }
         let groupID = Self.hex(groupIDBytes)
         let now = nowSeconds
@@ -306,7 +307,7 @@ extension Engine {
     public func leaveGroup(_ groupID: String) async throws(EngineError) {
         var current = try runtime(groupID)
         guard current.active else { throw EngineError.conflict("You are no longer in this group.") }
-        var rng = SystemRandomNumberGenerator()
+        var rng = SystemRandom()
         let bytes: [UInt8]
         do {
             let own = current.group.ownLeafIndex
@@ -365,7 +366,7 @@ extension Engine {
         let leaves = removing.compactMap { did in members.first { $0.value == did }?.key }
         guard !addingNow.isEmpty || !leaves.isEmpty || current.group.pendingProposalCount > 0 else { return }
         var base = current.group
-        var rng = SystemRandomNumberGenerator()
+        var rng = SystemRandom()
         let result: Group.CommitResult
         do {
             result = try base.commit(adding: addingNow.map(\.keyPackage), removing: leaves, now: nowSeconds, using: &rng)
@@ -537,7 +538,7 @@ extension Engine {
         guard isContact else {
             return try GroupWire.encodeKeyPackageResponse(keyPackage: [], error: "only contacts can add us to groups")
         }
-        var rng = SystemRandomNumberGenerator()
+        var rng = SystemRandom()
         let now = nowSeconds
         let bundle = try KeyPackageBundle.generate(
             suite: Self.suite, credential: Self.credential(identity.did), signatureKey: try mlsSignatureKey(),
@@ -985,7 +986,7 @@ extension Engine {
             // Read again after the suspension: nothing may change it from here to the adoption.
             guard var current = groupRuntimes[groupID] else { throw EngineError.notFound("No group \(groupID).") }
             let store = try readyStore()
-            var rng = SystemRandomNumberGenerator()
+            var rng = SystemRandom()
             var outgoing: [[UInt8]] = []
             var entries: [GroupLogEntry] = []
             let epoch = current.group.epoch
@@ -1080,7 +1081,7 @@ extension Engine {
         let message = DirectMessage(
             id: Self.messageIDs.next(unixMillis: now).description, sentAtMs: UInt64(now), content: .typing(active: active))
         var group = current.group
-        var rng = SystemRandomNumberGenerator()
+        var rng = SystemRandom()
         guard let plaintext = try? DirectMessageCodec.encode(message),
             let bytes = try? group.encrypt(plaintext, using: &rng).tlsSerialized
         else { return }

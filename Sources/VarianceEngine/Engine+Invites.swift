@@ -2,6 +2,7 @@ import LibP2P
 import LibP2PCore
 import LibP2PRelay
 import VarianceMessaging
+import VarianceOlm
 import VarianceQR
 import VarianceStorage
 
@@ -37,7 +38,7 @@ extension Engine {
             CircuitAddress.make(relay: CircuitAddress($0)?.relay ?? $0, target: node.localPeer)
         }
         let expiresAt = clock() + lifetime
-        var rng = SystemRandomNumberGenerator()
+        var rng = SystemRandom()
         let link = Invite.link(
             identity: identity, peerIDs: [identity.peerID], addresses: addresses, expiresAt: expiresAt, using: &rng)
         let code: QRCode

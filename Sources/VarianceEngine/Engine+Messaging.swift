@@ -85,7 +85,7 @@ extension Engine {
     func messagingPickles(account: Bool) throws(EngineError) -> [(key: String, value: [UInt8])] {
         guard let messaging else { return [] }
         let key = try pickleKey()
-        var rng = SystemRandomNumberGenerator()
+        var rng = SystemRandom()
         do {
             var out: [(key: String, value: [UInt8])] = []
             if account { out.append((MessagingProtocol.accountKey, try messaging.account.pickle(key: key, using: &rng))) }

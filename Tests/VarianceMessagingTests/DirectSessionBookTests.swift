@@ -11,7 +11,7 @@ struct DirectSessionBookTests {
         var book = DirectSessionBook()
         var contact: IdentityRecord?
         var received: [DirectMessage] = []
-        var rng = SystemRandomNumberGenerator()
+        var rng = SystemRandom()
         var next = 0
 
         init(_ name: String) {
@@ -121,7 +121,7 @@ struct DirectSessionBookTests {
         try bob.receive(alice.send(.text(body: "1", replyTo: nil)))
         try alice.receive(bob.send(.text(body: "2", replyTo: nil)))
         let key = (0..<32).map { UInt8($0) }
-        var rng = SystemRandomNumberGenerator()
+        var rng = SystemRandom()
         let pickle = try bob.book.pickle(key: key, using: &rng)
         let accountPickle = try bob.account.pickle(key: key)
         bob.book = try DirectSessionBook(pickle: pickle, key: key)

@@ -1,6 +1,7 @@
 import LibP2PCore
 import Testing
 import VarianceIdentity
+import VarianceOlm
 import VarianceProtos
 @testable import VarianceMessaging
 
@@ -10,7 +11,7 @@ struct InviteTests {
     let address = try! Multiaddr("/ip4/127.0.0.1/tcp/4001")
 
     func link(expiresAt: Int64 = 2_000) -> String {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SystemRandom()
         return Invite.link(identity: identity, peerIDs: [identity.peerID], addresses: [address], expiresAt: expiresAt, using: &rng)
     }
 
@@ -66,7 +67,7 @@ struct InviteTests {
     @Test func anInviteSignedByAnotherKeyIsRefused() throws {
         // Build an invite whose body names alice but is signed by mallory.
         let mallory = Identity.create(username: nil, now: 0).0
-        var rng = SystemRandomNumberGenerator()
+        var rng = SystemRandom()
         let forged = Invite.link(identity: mallory, peerIDs: [identity.peerID], addresses: [address], expiresAt: 2_000, using: &rng)
         // Mallory's link names mallory; swapping in alice's DID breaks the signature.
         let decoded = try Multibase.decode(String(forged.dropFirst(Invite.linkPrefix.count))).bytes

@@ -1,7 +1,7 @@
 extension OlmAccount {
     /// The account encrypted with a 32-byte `key` (ChaChaPoly), for the engine to store.
     public func pickle(key: [UInt8]) throws(OlmError) -> [UInt8] {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SystemRandom()
         return try pickle(key: key, using: &rng)
     }
 

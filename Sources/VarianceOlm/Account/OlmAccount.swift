@@ -32,7 +32,7 @@ public struct OlmAccount: Sendable {
 
     /// A new account with keys from the system random generator.
     public init() {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SystemRandom()
         self.init(using: &rng)
     }
 
@@ -69,7 +69,7 @@ public struct OlmAccount: Sendable {
 
     /// Generates `count` one-time keys with the system random generator.
     public mutating func generateOneTimeKeys(_ count: Int) {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SystemRandom()
         generateOneTimeKeys(count, using: &rng)
     }
 
@@ -92,7 +92,7 @@ public struct OlmAccount: Sendable {
 
     /// Makes a new fallback key with the system random generator.
     public mutating func generateFallbackKey() {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SystemRandom()
         generateFallbackKey(using: &rng)
     }
 
@@ -115,7 +115,7 @@ public struct OlmAccount: Sendable {
     /// An outbound session to the holder of `identityKey` with their `oneTimeKey`
     /// (or fallback key), with the system random generator.
     public func createOutboundSession(identityKey: Curve25519PublicKey, oneTimeKey: Curve25519PublicKey) throws(OlmError) -> OlmSession {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SystemRandom()
         return try createOutboundSession(identityKey: identityKey, oneTimeKey: oneTimeKey, using: &rng)
     }
 

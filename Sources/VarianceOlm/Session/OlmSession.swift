@@ -31,7 +31,7 @@ public struct OlmSession: Sendable {
 
     /// Encrypts `plaintext` with the system random generator.
     public mutating func encrypt(_ plaintext: [UInt8]) throws(OlmError) -> OlmMessage {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SystemRandom()
         return try encrypt(plaintext, using: &rng)
     }
 
@@ -51,7 +51,7 @@ public struct OlmSession: Sendable {
 
     /// Decrypts `message` with the system random generator.
     public mutating func decrypt(_ message: OlmMessage) throws(OlmError) -> [UInt8] {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SystemRandom()
         return try decrypt(message, using: &rng)
     }
 
