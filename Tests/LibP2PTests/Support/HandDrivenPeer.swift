@@ -19,12 +19,17 @@ struct HandDrivenPeer {
         case notAgreed
     }
 
+    /// How long each handshake step may wait for the swarm's answer. Generous (the
+    /// ``RawConnection`` default is 5 s): under ThreadSanitizer, beside the other suites on two
+    /// cores, a Noise step took longer once and the test failed with `closed`.
+    static let handshakeWait: Duration = .seconds(60)
+
     /// Negotiates `protocolID` in the clear on `raw`; returns the bytes after the agreement.
     static func negotiate(_ protocolID: String, on raw: RawConnection) async throws -> [UInt8] {
         var dialer = MultistreamDialer(protocols: [protocolID])
         await raw.send(dialer.start())
         while true {
-            guard let bytes = await raw.receive() else { throw Failure.closed }
+            guard let bytes = await raw.receive(within: handshakeWait) else { throw Failure.closed }
             switch try dialer.receive(bytes) {
             case .needMore(let send): if !send.isEmpty { await raw.send(send) }
             case .agreed(_, _, let remainder): return remainder
@@ -45,7 +50,7 @@ struct HandDrivenPeer {
         var transport: NoiseTransport
         handshake: while true {
             if input.isEmpty {
-                guard let bytes = await raw.receive() else { throw Failure.closed }
+                guard let bytes = await raw.receive(within: handshakeWait) else { throw Failure.closed }
                 input = bytes
             }
             let step = try noise.receive(input)
@@ -65,7 +70,7 @@ struct HandDrivenPeer {
         var plaintext = input.isEmpty ? [] : try transport.decrypt(input)
         while true {
             if plaintext.isEmpty {
-                guard let bytes = await raw.receive() else { throw Failure.closed }
+                guard let bytes = await raw.receive(within: handshakeWait) else { throw Failure.closed }
                 plaintext = try transport.decrypt(bytes)
                 if plaintext.isEmpty { continue }
             }
