@@ -21,12 +21,20 @@ FUZZ_FLAGS ?=
 # The suites `make sanitize` runs under AddressSanitizer and ThreadSanitizer (docs/TESTING.md,
 # Sanitizers): the pure protocol cores, the RPC server (threads, pipes) and the store.
 SANITIZE_SUITES ?= LibP2PCoreTests|LibP2PNoiseTests|LibP2PYamuxTests|LibP2PRelayTests|LibP2PNATTests|VarianceOfflineTests|VarianceOlmTests|VarianceMessagingTests|VarianceRPCTests|VarianceRPCServerTests|VarianceStorageTests
-# Under ThreadSanitizer without VarianceOlmTests and VarianceMessagingTests: both make Olm
-# accounts on several threads at once, and there TSan itself crashes (docs/TESTING.md,
-# Sanitizers), which would stop the run before the other suites.
-SANITIZE_THREAD_SUITES ?= $(subst |VarianceMessagingTests,,$(subst |VarianceOlmTests,,$(SANITIZE_SUITES)))
+# Under ThreadSanitizer the same suites, then the concurrent parts in runs of their own (less
+# load at once on two cores): SANITIZE_THREAD_SWARM, the swarm, its transports and relays on
+# real sockets (SwiftNIO event loops), and the engine, whose only in-process suite is the RPC
+# server's: SANITIZE_THREAD_ENGINE are end-to-end tests run against the ThreadSanitizer build
+# of variance-engine (VARIANCE_BIN_DIR), so the engine processes are checked too; their
+# reports go to files (log_path) that fail the run.
+SANITIZE_THREAD_SUITES ?= $(SANITIZE_SUITES)
+SANITIZE_THREAD_SWARM ?= LibP2PTests
+SANITIZE_THREAD_ENGINE ?= EndToEndTests.(TranscriptTests|SecretsTests|EndOfInputTests|DeliveryTests/aThousandMessagesEachWayArriveOnceAndInOrder)
+# -DVARIANCE_TSAN_MUTEX: in this build our modules' `Mutex` is a pthread mutex TSan sees
+# (Sources/*/TSanMutex.swift; docs/TESTING.md, Sanitizers).
+TSAN_BUILD := --sanitize=thread -Xswiftc -DVARIANCE_TSAN_MUTEX --scratch-path .build-tsan
 # What `make test` (so CI) runs of it; `make test TEST_SANITIZERS=` skips it.
-TEST_SANITIZERS ?= address
+TEST_SANITIZERS ?= address thread
 # Swift's backtracer would add a report of its own to a sanitizer's; LeakSanitizer stops at
 # the toolchain's XCTest (scripts/lsan.supp); a finding fails the run.
 # scripts/tsan.supp lists the ThreadSanitizer reports we read and found false.
@@ -114,8 +122,17 @@ sanitize-address: deps
 
 sanitize-thread: deps
 	@set -o pipefail; echo "== ThreadSanitizer: $(SANITIZE_THREAD_SUITES)"; \
-	swift build --build-tests --sanitize=thread --scratch-path .build-tsan 2>&1 | grep -v "Cannot export local symbol" || exit 1; \
-	$(SANITIZE_ENV) swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(SANITIZE_THREAD_SUITES)'
+	swift build --build-tests $(TSAN_BUILD) 2>&1 | grep -v "Cannot export local symbol" || exit 1; \
+	$(SANITIZE_ENV) swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(SANITIZE_THREAD_SUITES)' || exit 1; \
+	echo "== ThreadSanitizer, the swarm: $(SANITIZE_THREAD_SWARM)"; \
+	$(SANITIZE_ENV) swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(SANITIZE_THREAD_SWARM)' || exit 1; \
+	echo "== ThreadSanitizer, the engine processes: $(SANITIZE_THREAD_ENGINE)"; \
+	reports=$$(mktemp -d); \
+	$(SANITIZE_ENV) TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/scripts/tsan.supp log_path=$$reports/tsan" \
+	  VARIANCE_BIN_DIR=$(CURDIR)/.build-tsan/debug \
+	  swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(SANITIZE_THREAD_ENGINE)'; status=$$?; \
+	if ls $$reports/tsan.* >/dev/null 2>&1; then cat $$reports/tsan.*; echo "ThreadSanitizer: reports above (kept in $$reports)"; exit 1; fi; \
+	rm -rf $$reports; exit $$status
 
 clean:
 	rm -rf .build .build-asan .build-tsan
