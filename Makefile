@@ -20,7 +20,7 @@ FUZZ_FLAGS ?=
 
 # The suites `make sanitize` runs under AddressSanitizer and ThreadSanitizer (docs/TESTING.md,
 # Sanitizers): the pure protocol cores, the RPC server (threads, pipes) and the store.
-SANITIZE_SUITES ?= LibP2PCoreTests|LibP2PNoiseTests|LibP2PYamuxTests|LibP2PRelayTests|LibP2PNATTests|VarianceOfflineTests|VarianceOlmTests|VarianceMessagingTests|VarianceRPCTests|VarianceRPCServerTests|VarianceStorageTests
+SANITIZE_SUITES ?= LibP2PCoreTests|LibP2PNoiseTests|LibP2PYamuxTests|LibP2PRelayTests|LibP2PNATTests|VarianceOfflineTests|VarianceOlmTests|VarianceMessagingTests|VarianceRPCTests|VarianceRPCServerTests|VarianceStorageTests|LibP2PGossipSubTests|LibP2PMDNSTests|VarianceIdentityTests|VarianceQRTests
 # Under ThreadSanitizer the same suites, then the concurrent parts in runs of their own (less
 # load at once on two cores): SANITIZE_THREAD_SWARM, the swarm, its transports and relays on
 # real sockets (SwiftNIO event loops), and the engine, whose only in-process suite is the RPC
@@ -29,6 +29,7 @@ SANITIZE_SUITES ?= LibP2PCoreTests|LibP2PNoiseTests|LibP2PYamuxTests|LibP2PRelay
 # reports go to files (log_path) that fail the run.
 SANITIZE_THREAD_SUITES ?= $(SANITIZE_SUITES)
 SANITIZE_THREAD_SWARM ?= LibP2PTests
+# (SANITIZE_THREAD_SWARM= skips that run: see docs/TESTING.md, Sanitizers, for its one open crash.)
 SANITIZE_THREAD_ENGINE ?= EndToEndTests.(TranscriptTests|SecretsTests|EndOfInputTests|DeliveryTests/aThousandMessagesEachWayArriveOnceAndInOrder)
 # -DVARIANCE_TSAN_MUTEX: in this build our modules' `Mutex` is a pthread mutex TSan sees
 # (Sources/*/TSanMutex.swift; docs/TESTING.md, Sanitizers).
@@ -124,8 +125,8 @@ sanitize-thread: deps
 	@set -o pipefail; echo "== ThreadSanitizer: $(SANITIZE_THREAD_SUITES)"; \
 	swift build --build-tests $(TSAN_BUILD) 2>&1 | grep -v "Cannot export local symbol" || exit 1; \
 	$(SANITIZE_ENV) swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(SANITIZE_THREAD_SUITES)' || exit 1; \
-	echo "== ThreadSanitizer, the swarm: $(SANITIZE_THREAD_SWARM)"; \
-	$(SANITIZE_ENV) swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(SANITIZE_THREAD_SWARM)' || exit 1; \
+	if [ -n "$(SANITIZE_THREAD_SWARM)" ]; then echo "== ThreadSanitizer, the swarm: $(SANITIZE_THREAD_SWARM)"; \
+	  $(SANITIZE_ENV) swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(SANITIZE_THREAD_SWARM)' || exit 1; fi; \
 	echo "== ThreadSanitizer, the engine processes: $(SANITIZE_THREAD_ENGINE)"; \
 	reports=$$(mktemp -d); \
 	$(SANITIZE_ENV) TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/scripts/tsan.supp log_path=$$reports/tsan" \
