@@ -230,7 +230,8 @@ public actor Swarm {
     /// upgrade, then the muxer until either side ends it. `upgraded` learns the outcome of
     /// the upgrade; `writer` carries the handshake and `frames` the muxed connection after
     /// it; `close` tears the raw transport down. On a socket this returns after the upgrade
-    /// (the socket's handler reads from then on); over a stream it reads to the end.
+    /// (the socket's handler reads from then on); over a relayed stream, once the connection
+    /// under it taps the stream (it feeds this one from then on).
     /// `pendingAddress` is the remote IP an inbound handshake counts against.
     nonisolated func runConnection(
         reader: ByteReader, writer: ByteWriter, frames: FrameSink, remoteAddress: Multiaddr?, role: Upgrader.Role,
@@ -275,7 +276,7 @@ public actor Swarm {
         Task(executorPreference: executor) { await self.identify(over: connection) }
         // On a socket the connection writes its frames itself; over a relayed stream one
         // writer task does. Either closes the transport after the last frame (GoAway), which
-        // also ends the read loop below if the peer stays silent.
+        // also ends a relayed connection's input (the tap ends with the stream) if the peer stays silent.
         if case .stream = frames {
             Task(executorPreference: executor) { await connection.writeStreamFrames() }
         }
@@ -288,16 +289,19 @@ public actor Swarm {
             }
             return
         }
-        do {
-            while let chunk = try await reader.next() {
-                await connection.receive(ciphertext: chunk)
-                if await connection.isClosed { break }
-            }
-        } catch {
-            logger.debug("Connection read failed", metadata: ["peer": "\(result.remotePeer)", "error": "\(error)"])
+        guard let stream = reader.stream else { return }
+        // Over a relayed stream the connection under it hands what arrives on the stream to
+        // this one as it arrives (no task waits for it); first what arrived already.
+        await connection.setInputEnd { [weak self] in
+            guard let self else { return }
+            Task { await self.unregister(connection) }
         }
-        await connection.socketEnded()
-        await self.unregister(connection)
+        while true {
+            let backlog = await stream.connection.tapBacklog(stream: stream.id, for: connection)
+            if backlog.isEmpty { break }
+            await MuxedConnection.deliver(
+                backlog.map { MuxedConnection.TapDelivery(connection: connection, bytes: $0) })
+        }
     }
 
     func handshakeEnded(pendingAddress: String?) {

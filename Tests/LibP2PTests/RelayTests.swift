@@ -111,6 +111,28 @@ import Testing
         for swarm in [alice, bob, relaySwarm] { await swarm.close() }
     }
 
+    /// A relayed connection is fed by the connection under it (no task reads the stream):
+    /// messages keep their order, and it ends, at both ends, when the relay goes away.
+    @Test func relayedConnectionsKeepOrderAndEndWithTheRelay() async throws {
+        let (relaySwarm, _, relayAddress) = try await relay()
+        let bob = makeSwarm()
+        await bob.acceptRelayedConnections()
+        await echoing(bob)
+        _ = try await bob.reserve(on: relayAddress)
+        let alice = makeSwarm()
+        _ = try await alice.dial(try #require(CircuitAddress.make(relay: relayAddress, target: bob.localPeer)))
+        let stream = try await alice.newStream(to: bob.localPeer, protocols: [Self.echo])
+        for round in 0..<200 {
+            let message = (0...round).map { UInt8(truncatingIfNeeded: $0 &+ round) }
+            try await stream.write(message)
+            #expect(try await stream.readExactly(message.count) == message)
+        }
+        await relaySwarm.close()
+        #expect(await eventually { await !alice.isConnected(to: bob.localPeer) })
+        #expect(await eventually { await !bob.isConnected(to: alice.localPeer) })
+        for swarm in [alice, bob] { await swarm.close() }
+    }
+
     @Test func aPeerThatDoesNotAcceptCircuitsIsNotReached() async throws {
         let (relaySwarm, _, relayAddress) = try await relay()
         let bob = makeSwarm()  // reserves but does not serve the stop protocol

@@ -15,8 +15,9 @@ import NIOCore
 /// window, one writer task writes them in order.
 ///
 /// On a socket no task waits for input: the channel's ``SocketInbound`` handler hands the
-/// bytes over from a task that exists only while some wait. Over a relayed stream, one
-/// reading task reads the stream.
+/// bytes over from a task that exists only while some wait. Over a relayed stream no task
+/// waits either: the connection under it *taps* the stream (``tapBacklog(stream:for:)``)
+/// and hands what arrives on it to this one in the same delivery (``TapDelivery``).
 actor MuxedConnection {
     nonisolated let remotePeer: PeerID
     nonisolated let remoteAddress: Multiaddr?
@@ -43,6 +44,13 @@ actor MuxedConnection {
     var closed = false
     /// When bytes last went in either direction (for ``SwarmConfiguration/idleTimeout``).
     var lastActivity = ContinuousClock.now
+    /// Inside a call that feeds input (the caller delivers ``deliveries`` after it).
+    private var receiving = false
+    /// Input for relayed connections over tapped streams, in order, for the feeding call's caller.
+    private var deliveries: [TapDelivery] = []
+    /// Over a tapped stream: the input ended (told once), and whom to tell then.
+    private var inputEnded = false
+    private var onInputEnd: (@Sendable () -> Void)?
 
     /// What the shell keeps per stream: received bytes not yet read, and who is waiting.
     struct StreamState {
@@ -64,6 +72,19 @@ actor MuxedConnection {
         /// An optimistic open's negotiation, finished by the first read (the listener's
         /// answer comes before the protocol's bytes).
         var pendingDialer: MultistreamDialer?
+        /// The relayed connection over this stream, which gets its input as it arrives.
+        var tap: MuxedConnection?
+        /// While the relayed connection takes the input that arrived before the tap:
+        /// what arrived since (nil: the end), for it to take next.
+        var tapHeld: [[UInt8]?]?
+        /// The tap was told the end (or the stream ended before it was set).
+        var tapEnded = false
+    }
+
+    /// Input for the relayed connection over a tapped stream: bytes, or nil for the end.
+    struct TapDelivery: Sendable {
+        let connection: MuxedConnection
+        let bytes: [UInt8]?
     }
 
     /// The executor this connection's tasks prefer (its socket's event loop, or for a
@@ -146,23 +167,134 @@ actor MuxedConnection {
     /// Whether the connection is done (the reader stops).
     var isClosed: Bool { closed }
 
-    /// Feeds bytes read from the socket.
-    func receive(ciphertext bytes: [UInt8]) { receiveCiphertext(bytes) }
-
-    /// Feeds plaintext that arrived with the end of the upgrade.
+    /// Feeds plaintext that arrived with the end of the upgrade (no stream is tapped yet).
     func receive(plaintext bytes: [UInt8]) { if !bytes.isEmpty { receivePlaintext(bytes) } }
 
-    /// The socket reached its end (or failed): wake everyone and stop the writer.
-    func socketEnded() { terminate() }
+    /// The socket reached its end (or failed): wake everyone and stop the writer. The
+    /// caller delivers what is returned (the end, to relayed connections over our streams).
+    @discardableResult
+    func socketEnded() -> [TapDelivery] {
+        receiving = true
+        terminate()
+        return takeDeliveries()
+    }
 
-    /// Feeds chunks read from the socket, in order; false once the connection is done
-    /// reading (the rest of the input is dropped).
-    func receive(socketChunks chunks: [[UInt8]]) -> Bool {
+    /// Feeds chunks read from the socket, in order; `open` is false once the connection is
+    /// done reading (the rest of the input is dropped). The caller delivers `deliveries`
+    /// (input of relayed connections over our streams), in order, before feeding more.
+    func receive(socketChunks chunks: [[UInt8]]) -> (open: Bool, deliveries: [TapDelivery]) {
+        receiving = true
         for chunk in chunks {
             guard !closed else { break }
             receiveCiphertext(chunk)
         }
-        return !closed
+        return (!closed, takeDeliveries())
+    }
+
+    private func takeDeliveries() -> [TapDelivery] {
+        receiving = false
+        guard !deliveries.isEmpty else { return [] }
+        defer { deliveries = [] }
+        return deliveries
+    }
+
+    // MARK: Relayed input
+
+    /// Hands tapped input to the relayed connections it is for, in order (and theirs to
+    /// the ones over them).
+    static func deliver(_ deliveries: [TapDelivery]) async {
+        for delivery in deliveries {
+            let more: [TapDelivery]
+            if let bytes = delivery.bytes {
+                more = await delivery.connection.receive(tapped: bytes)
+            } else {
+                more = await delivery.connection.tappedInputEnded()
+            }
+            if !more.isEmpty { await deliver(more) }
+        }
+    }
+
+    /// Over a tapped stream: `onEnd` runs once the input has ended (or the connection
+    /// stopped reading).
+    func setInputEnd(_ onEnd: @escaping @Sendable () -> Void) { onInputEnd = onEnd }
+
+    /// Bytes of the stream under this connection.
+    func receive(tapped bytes: [UInt8]) -> [TapDelivery] {
+        guard !inputEnded else { return [] }
+        receiving = true
+        receiveCiphertext(bytes)
+        // Done reading (GoAway, or frames that do not decrypt): as at the end of input.
+        if closed { endInput() }
+        return takeDeliveries()
+    }
+
+    /// The stream under this connection ended.
+    func tappedInputEnded() -> [TapDelivery] {
+        guard !inputEnded else { return [] }
+        receiving = true
+        endInput()
+        return takeDeliveries()
+    }
+
+    private func endInput() {
+        inputEnded = true
+        terminate()
+        let onEnd = onInputEnd
+        onInputEnd = nil
+        onEnd?()
+    }
+
+    /// Taps stream `id` for `relayed`, the connection over it: from the first call, what
+    /// arrives on the stream goes to `relayed` with the delivery that brought it, and
+    /// counts as read (back-pressure is `relayed`'s own windows: it takes its input at
+    /// once). Returns, in order, what arrived before and since the previous call, which the
+    /// caller delivers; call again until the answer is empty, after which deliveries carry
+    /// the rest. (So nothing is delivered out of order: until then, new input waits here,
+    /// counted as read only when handed out, so the stream's window bounds it.)
+    func tapBacklog(stream id: YamuxStreamID, for relayed: MuxedConnection) -> [[UInt8]?] {
+        guard streams[id] != nil else { return [nil] }
+        if streams[id]!.tap == nil, !streams[id]!.tapEnded {
+            var held: [[UInt8]?] = []
+            let count = streams[id]!.inbound.count
+            if count > 0 { held.append(streams[id]!.inbound.takeFirst(count)) }
+            if streams[id]!.reset || streams[id]!.remoteClosed {
+                held.append(nil)
+                streams[id]!.tapEnded = true
+            } else {
+                streams[id]!.tap = relayed
+            }
+            streams[id]!.tapHeld = held
+        }
+        let held = streams[id]!.tapHeld ?? []
+        streams[id]!.tapHeld = held.isEmpty ? nil : []
+        // Held input counts as read only now: until then the stream's window bounds it.
+        let count = held.reduce(0) { $0 + ($1?.count ?? 0) }
+        if count > 0 {
+            session.consumed(stream: id, bytes: count)
+            flush()
+        }
+        return held
+    }
+
+    /// Input for the tap of stream `id` (nil: the end).
+    private func forward(_ bytes: [UInt8]?, to tap: MuxedConnection, stream id: YamuxStreamID) {
+        if streams[id]!.tapHeld != nil {
+            streams[id]!.tapHeld!.append(bytes)
+        } else if receiving {
+            deliveries.append(TapDelivery(connection: tap, bytes: bytes))
+        } else {
+            // Not while feeding input: only the end comes here (we reset or closed the
+            // stream ourselves), which no earlier input can still be waiting to overtake.
+            Task(executorPreference: executor) { await Self.deliver([TapDelivery(connection: tap, bytes: bytes)]) }
+        }
+    }
+
+    /// Tells the tap of stream `id`, if any, that the stream ended; it is dropped.
+    private func endTap(_ id: YamuxStreamID) {
+        guard let tap = streams[id]?.tap else { return }
+        streams[id]!.tap = nil
+        streams[id]!.tapEnded = true
+        forward(nil, to: tap, stream: id)
     }
 
     private func receiveCiphertext(_ bytes: [UInt8]) {
@@ -189,16 +321,24 @@ actor MuxedConnection {
             let connection = self
             Task { await connection.serveInbound(id) }
         case .data(let id, let bytes):
+            if let tap = streams[id]?.tap {
+                if streams[id]!.tapHeld == nil { session.consumed(stream: id, bytes: bytes.count) }
+                forward(bytes, to: tap, stream: id)
+                return
+            }
             streams[id]?.inbound.append(contentsOf: bytes)
             wakeReaders(id)
         case .remoteClosedWrite(let id):
             streams[id]?.remoteClosed = true
+            endTap(id)
             wakeReaders(id)
         case .streamReset(let id):
             streams[id]?.reset = true
+            endTap(id)
             wakeReaders(id)
             wakeWriters(id)
         case .streamClosed(let id):
+            endTap(id)
             if streams[id]?.releasable == true {
                 forgetStream(id)
             } else {
@@ -258,6 +398,7 @@ actor MuxedConnection {
         closed = true
         for id in streams.keys {
             streams[id]?.reset = true
+            endTap(id)
             wakeReaders(id)
             wakeWriters(id)
         }
@@ -379,6 +520,7 @@ actor MuxedConnection {
     func reset(stream id: YamuxStreamID) {
         session.reset(stream: id)
         streams[id]?.reset = true
+        endTap(id)
         wakeReaders(id)
         wakeWriters(id)
         forgetStream(id)

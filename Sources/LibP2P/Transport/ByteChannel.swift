@@ -61,6 +61,12 @@ struct ByteReader {
         if case .socket(let inbound) = source { inbound.liftLimit() }
     }
 
+    /// The relayed stream, which the connection under it will tap for the connection over it.
+    var stream: LibP2PStream? {
+        if case .stream(let stream) = source { return stream }
+        return nil
+    }
+
     /// The socket handler, when reading a socket the connection will read on its own.
     var socket: SocketInbound? {
         if case .socket(let inbound) = source { return inbound }

@@ -110,7 +110,10 @@ final class SocketInbound: ChannelInboundHandler, Sendable {
             }
             switch step {
             case .chunks(let chunks):
-                if await !connection.receive(socketChunks: chunks) {
+                let (open, deliveries) = await connection.receive(socketChunks: chunks)
+                // Relayed connections over this one's streams take their input now, in order.
+                if !deliveries.isEmpty { await MuxedConnection.deliver(deliveries) }
+                if !open {
                     // Done reading (GoAway, or frames that do not decrypt): drop the rest.
                     state.withLock { state in
                         state.ended = true
@@ -118,7 +121,7 @@ final class SocketInbound: ChannelInboundHandler, Sendable {
                     }
                 }
             case .end(let onEnd):
-                await connection.socketEnded()
+                await MuxedConnection.deliver(connection.socketEnded())
                 onEnd?()
                 return
             case .done:
