@@ -32,7 +32,7 @@ SANITIZE_THREAD_SWARM ?= LibP2PTests
 # (SANITIZE_THREAD_SWARM= skips that run: see docs/TESTING.md, Sanitizers, for its one open crash.)
 SANITIZE_THREAD_ENGINE ?= EndToEndTests.(TranscriptTests|SecretsTests|EndOfInputTests|DeliveryTests/aThousandMessagesEachWayArriveOnceAndInOrder)
 # -DVARIANCE_TSAN_MUTEX: in this build our modules' `Mutex` is a pthread mutex TSan sees
-# (Sources/*/TSanMutex.swift; docs/TESTING.md, Sanitizers).
+# (Sources/TSanSupport, aliased as `Mutex` by each module's TSanMutex.swift; docs/TESTING.md, Sanitizers).
 TSAN_BUILD := --sanitize=thread -Xswiftc -DVARIANCE_TSAN_MUTEX --scratch-path .build-tsan
 # What `make test` (so CI) runs of it; `make test TEST_SANITIZERS=` skips it.
 TEST_SANITIZERS ?= address thread

@@ -110,10 +110,12 @@ let package = Package(
             name: "LibP2PNAT",
             dependencies: ["LibP2PCore", "LibP2PProtos", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
+        // ThreadSanitizer builds' Mutex (empty in other builds): docs/TESTING.md, Sanitizers.
+        .target(name: "TSanSupport"),
         .target(
             name: "LibP2P",
             dependencies: [
-                "LibP2PCore", "LibP2PNoise", "LibP2PYamux", "LibP2PProtos", "LibP2PKad", "LibP2PRelay", "LibP2PNAT", "LibP2PGossipSub", "LibP2PMDNS",
+                "TSanSupport", "LibP2PCore", "LibP2PNoise", "LibP2PYamux", "LibP2PProtos", "LibP2PKad", "LibP2PRelay", "LibP2PNAT", "LibP2PGossipSub", "LibP2PMDNS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -159,6 +161,7 @@ let package = Package(
         .target(
             name: "VarianceStorage",
             dependencies: [
+                "TSanSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -166,7 +169,7 @@ let package = Package(
         .target(
             name: "VarianceEngine",
             dependencies: [
-                "VarianceIdentity", "VarianceStorage", "LibP2P", "LibP2PCore", "LibP2PKad", "LibP2PRelay", "LibP2PNAT", "VarianceMessaging",
+                "TSanSupport", "VarianceIdentity", "VarianceStorage", "LibP2P", "LibP2PCore", "LibP2PKad", "LibP2PRelay", "LibP2PNAT", "VarianceMessaging",
                 "VarianceOlm", "VarianceOffline", "VarianceProtos", "VarianceMLS", "VarianceMedia", "VarianceMediaIPC",
                 "VarianceQR",
                 .product(name: "Logging", package: "swift-log"),
@@ -177,7 +180,7 @@ let package = Package(
         .target(
             name: "VarianceRPCServer",
             dependencies: [
-                "VarianceRPC", "VarianceEngine", "VarianceMessaging",
+                "TSanSupport", "VarianceRPC", "VarianceEngine", "VarianceMessaging",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -258,7 +261,7 @@ let package = Package(
         .testTarget(
             name: "VarianceOfflineTests",
             dependencies: [
-                "VarianceOffline", "VarianceProtos",
+                "TSanSupport", "VarianceOffline", "VarianceProtos",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -293,7 +296,7 @@ let package = Package(
         .testTarget(
             name: "LibP2PTests",
             dependencies: [
-                "LibP2P", "LibP2PCore", "LibP2PNoise", "LibP2PYamux", "LibP2PRelay", "LibP2PGossipSub", "LibP2PProtos",
+                "TSanSupport", "LibP2P", "LibP2PCore", "LibP2PNoise", "LibP2PYamux", "LibP2PRelay", "LibP2PGossipSub", "LibP2PProtos",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
