@@ -137,30 +137,22 @@ extension Engine {
         return try acks.map { ack throws(MessagingError) in try DirectMessageCodec.encode(ack) }
     }
 
-    /// Acts on decrypted messages: the texts are stored first, one transaction per sender,
-    /// the first of them also writing `olmState` (or `olmState` alone when there is no text),
-    /// then everything else in order.
+    /// Acts on decrypted messages in the order `ReceivedBatchWrite.plan` gives: the texts of
+    /// every sender in one transaction, then the other contents in order, the Olm state
+    /// (which counts the whole batch as seen) with the last write. A failure leaves the
+    /// stored state from before the batch, so the batch is delivered again, not lost.
     private func apply(_ messages: [(DirectMessage, IdentityRecord)], olmState: [(key: String, value: [UInt8])]) throws {
-        var groups: [[(DirectMessage, IdentityRecord)]] = []
-        var others: [(DirectMessage, IdentityRecord)] = []
-        for entry in messages {
-            guard case .text = entry.0.content else {
-                others.append(entry)
-                continue
-            }
-            if let index = groups.firstIndex(where: { $0[0].1.did == entry.1.did }) {
-                groups[index].append(entry)
-            } else {
-                groups.append([entry])
+        let isText = messages.map { entry -> Bool in if case .text = entry.0.content { true } else { false } }
+        for write in ReceivedBatchWrite.plan(isText: isText) {
+            switch write {
+            case .texts(let indices, let withState):
+                try storeReceived(indices.map { messages[$0] }, settings: withState ? olmState : [])
+            case .other(let index):
+                try apply(messages[index].0, from: messages[index].1)
+            case .olmState:
+                if !olmState.isEmpty { try readyStore().setValues(olmState) }
             }
         }
-        var pending = olmState
-        for group in groups {
-            try storeReceived(group, settings: pending)
-            pending = []
-        }
-        if !pending.isEmpty { try readyStore().setValues(pending) }
-        for (message, record) in others { try apply(message, from: record) }
         // A text or a receipt from them: they have read what waited at their relay.
         for (message, record) in messages {
             switch message.content {
@@ -234,22 +226,29 @@ extension Engine {
         }
     }
 
-    /// Stores received texts from one sender (conversation = the sender's DID) in one
-    /// transaction, emits `message.received` for the new ones and queues their delivery
-    /// receipt. Each lives `expiresIn` seconds after receipt (at most 30 days, and no longer
-    /// than our own timer for the conversation).
+    /// Stores received texts, from one sender or several (each sender's conversation is
+    /// their DID), and `settings` in one transaction, emits `message.received` for the new
+    /// ones and queues their delivery receipts. Each lives `expiresIn` seconds after receipt
+    /// (at most 30 days, and no longer than our own timer for the conversation).
     private func storeReceived(_ texts: [(DirectMessage, IdentityRecord)], settings: [(key: String, value: [UInt8])] = []) throws {
-        guard let record = texts.first?.1 else { return }
+        guard !texts.isEmpty else { return }
         let store = try readyStore()
         let now = clock()
-        let wasContact = try store.contact(did: record.did) != nil
-        if !wasContact {
-            try store.upsertContact(StoredContact(did: record.did, username: record.username, addedAt: now))
+        // Each sender's contact and conversation first (both idempotent, so a batch that
+        // fails after them and comes again finds them made).
+        var conversations: [String: StoredConversation] = [:]
+        var newContacts: [String] = []
+        for (_, record) in texts where conversations[record.did] == nil {
+            if try store.contact(did: record.did) == nil {
+                try store.upsertContact(StoredContact(did: record.did, username: record.username, addedAt: now))
+                newContacts.append(record.did)
+            }
+            // (Storing the messages raises the conversation's activity time.)
+            conversations[record.did] = try store.conversation(id: record.did) ?? ensureConversation(record.did, store: store, now: now)
         }
-        // (Storing the messages raises the conversation's activity time.)
-        let conversation = try store.conversation(id: record.did) ?? ensureConversation(record.did, store: store, now: now)
-        let stored = texts.compactMap { message, _ -> StoredMessage? in
-            guard case .text(let body, let replyTo, let expiresIn) = message.content else { return nil }
+        let stored = texts.compactMap { message, record -> StoredMessage? in
+            guard case .text(let body, let replyTo, let expiresIn) = message.content,
+                let conversation = conversations[record.did] else { return nil }
             var lifetime = Int64(expiresIn ?? MessagingLimits.maxTimerSeconds)
             if conversation.timerSeconds > 0 { lifetime = min(lifetime, conversation.timerSeconds) }
             return StoredMessage(
@@ -257,17 +256,16 @@ extension Engine {
                 sentAt: Int64(clamping: message.sentAtMs), receivedAt: now, status: "received", replyTo: replyTo,
                 expiresAt: now + lifetime * 1000)
         }
-        // The messages and their `message.received` events in one transaction.
+        // The messages, their `message.received` events and the settings in one transaction.
         let encode = { (message: StoredMessage) in self.encoded(.messageReceived(Self.message(message))) }
         let new = try store.insertIncoming(stored, event: encode, settings: settings)
-        guard !new.isEmpty else { return }
         push(new.map { entry in
             let (method, params) = encode(entry.message)
             return EventRecord(seq: entry.seq, method: method, params: params)
         })
-        for entry in new { queueDeliveryReceipt(entry.message.id, to: record.did) }
+        for entry in new { queueDeliveryReceipt(entry.message.id, to: entry.message.sender) }
         // A new contact (they wrote first) hears our presence, as a contact we added would.
-        if !wasContact { Task { await self.tellPresence(to: record.did) } }
+        for did in newContacts { Task { await self.tellPresence(to: did) } }
     }
 
     /// The direct conversation with `did`, created if needed, its activity time raised to `now`.
