@@ -63,6 +63,7 @@ public actor Swarm {
     /// Registers the handler for inbound streams of `protocolID`. Connected peers hear
     /// of a new protocol by identify push.
     public func handle(_ protocolID: String, _ handler: @escaping StreamHandler) {
+        guard !closed else { return }  // a closed swarm keeps no handler (see close())
         let isNew = handlers[protocolID] == nil
         handlers[protocolID] = handler
         if isNew { schedulePush() }
@@ -365,9 +366,15 @@ public actor Swarm {
         return total
     }
 
-    /// Closes every listener and connection.
+    /// Closes every listener and connection, and drops the stream handlers.
+    ///
+    /// Services on a swarm hold it and its handlers hold them (``RelayService``, AutoNAT and
+    /// hole punching capture themselves strongly: the swarm keeps them serving while it runs).
+    /// Dropping the handlers here ends that cycle; without it a closed swarm and everything it
+    /// held (its service, peer records, the event buffer) stayed allocated for good.
     public func close() async {
         closed = true
+        handlers = [:]
         idleSweeper?.cancel()
         for listener in listeners { try? await listener.channel.close() }
         listeners = []
