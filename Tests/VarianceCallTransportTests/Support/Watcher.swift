@@ -2,7 +2,9 @@
 /// has arrived so far, with a deadline instead of a sleep.
 actor Watcher<Element: Sendable> {
     private(set) var received: [Element] = []
-    private var waiters: [Int: (predicate: @Sendable ([Element]) -> Bool, continuation: CheckedContinuation<Bool, Never>)] = [:]
+    private var waiters:
+        [Int: (predicate: @Sendable ([Element]) -> Bool, continuation: CheckedContinuation<Bool, Never>, deadline: Task<Void, Never>?)] =
+            [:]
     private var nextID = 0
     private var finished = false
 
@@ -22,6 +24,7 @@ actor Watcher<Element: Sendable> {
     private func check() {
         for (id, waiter) in waiters where waiter.predicate(received) || finished {
             waiters[id] = nil
+            waiter.deadline?.cancel()
             waiter.continuation.resume(returning: waiter.predicate(received))
         }
     }
@@ -34,11 +37,15 @@ actor Watcher<Element: Sendable> {
         let id = nextID
         nextID += 1
         return await withCheckedContinuation { continuation in
-            waiters[id] = (predicate, continuation)
-            Task {
-                try? await Task.sleep(for: timeout)
-                self.expire(id)
+            // The deadline is cancelled once the wait is over: a sleeping deadline task held
+            // the watcher, and with it every packet received, to the end of the process
+            // (LeakSanitizer then reported the RTCP ones, whose `.rtcp` enum tag sits in the
+            // pointer's top bit, as leaked).
+            let deadline = Task { [weak self] in
+                guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                await self?.expire(id)
             }
+            waiters[id] = (predicate, continuation, deadline)
         }
     }
 
