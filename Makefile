@@ -27,6 +27,19 @@ SANITIZE_SUITES ?= LibP2PCoreTests|LibP2PNoiseTests|LibP2PYamuxTests|LibP2PRelay
 # server's: SANITIZE_THREAD_ENGINE are end-to-end tests run against the ThreadSanitizer build
 # of variance-engine (VARIANCE_BIN_DIR), so the engine processes are checked too; their
 # reports go to files (log_path) that fail the run.
+# Under AddressSanitizer (with LeakSanitizer) the same suites with the swarm (LibP2PTests), the
+# Kademlia suites and MLS in one run: SANITIZE_ADDRESS_SUITES; the media suites (real calls,
+# ICE, the aiortc interop) in a run of their own, as in `make test`: SANITIZE_ADDRESS_MEDIA;
+# then SANITIZE_ADDRESS_ENGINE, end-to-end tests against the AddressSanitizer build of
+# variance-engine and variance-relay (VARIANCE_BIN_DIR), whose reports
+# go to files (log_path) that fail the run; leak checks are off there (detect_leaks=0): at a
+# process's exit LeakSanitizer reports memory live Swift objects still use (docs/TESTING.md,
+# Sanitizers). The 10,000-node Kademlia simulation
+# runs with ASAN_KAD_NODES nodes (KAD_LARGE_SIMULATION_NODES; docs/TESTING.md, Sanitizers).
+SANITIZE_ADDRESS_SUITES ?= $(SANITIZE_SUITES)|LibP2PTests|LibP2PKadTests|VarianceMLSTests
+SANITIZE_ADDRESS_MEDIA ?= VarianceMediaTests|VarianceCallTransportTests
+SANITIZE_ADDRESS_ENGINE ?= EndToEndTests.(TranscriptTests|SecretsTests|EndOfInputTests|DeliveryTests/aThousandMessagesEachWayArriveOnceAndInOrder|RelayEndToEndTests/messagesLeftWithTheRelayReachTheirRecipientWhenHeReturns|GroupTests/threeEnginesTalkInAGroupWithReceipts)
+ASAN_KAD_NODES ?= 1000
 SANITIZE_THREAD_SUITES ?= $(SANITIZE_SUITES)
 SANITIZE_THREAD_SWARM ?= LibP2PTests
 # (SANITIZE_THREAD_SWARM= skips that run: see docs/TESTING.md, Sanitizers, for its one open crash.)
@@ -112,14 +125,24 @@ fuzz: deps
 	  rm -rf $$work $$log; \
 	done
 
-## sanitize: SANITIZE_SUITES built and run under AddressSanitizer, then ThreadSanitizer, each
+## sanitize: the suites above built and run under AddressSanitizer, then ThreadSanitizer, each
 ## in its own scratch folder (.build-asan, .build-tsan); fails on any finding.
 sanitize: sanitize-address sanitize-thread
 
 sanitize-address: deps
-	@set -o pipefail; echo "== AddressSanitizer: $(SANITIZE_SUITES)"; \
+	@set -o pipefail; echo "== AddressSanitizer: $(SANITIZE_ADDRESS_SUITES)"; \
 	swift build --build-tests --sanitize=address --scratch-path .build-asan 2>&1 | grep -v "Cannot export local symbol" || exit 1; \
-	$(SANITIZE_ENV) swift test --skip-build --sanitize=address --scratch-path .build-asan --filter '$(SANITIZE_SUITES)'
+	$(SANITIZE_ENV) KAD_LARGE_SIMULATION_NODES=$(ASAN_KAD_NODES) \
+	  swift test --skip-build --sanitize=address --scratch-path .build-asan --filter '$(SANITIZE_ADDRESS_SUITES)' || exit 1; \
+	if [ -n "$(SANITIZE_ADDRESS_MEDIA)" ]; then echo "== AddressSanitizer, media: $(SANITIZE_ADDRESS_MEDIA)"; \
+	  $(SANITIZE_ENV) swift test --skip-build --sanitize=address --scratch-path .build-asan --filter '$(SANITIZE_ADDRESS_MEDIA)' || exit 1; fi; \
+	[ -n "$(SANITIZE_ADDRESS_ENGINE)" ] || exit 0; \
+	echo "== AddressSanitizer, the engine processes: $(SANITIZE_ADDRESS_ENGINE)"; \
+	reports=$$(mktemp -d); \
+	$(SANITIZE_ENV) ASAN_OPTIONS="halt_on_error=1:detect_leaks=0:log_path=$$reports/asan" VARIANCE_BIN_DIR=$(CURDIR)/.build-asan/debug \
+	  swift test --skip-build --sanitize=address --scratch-path .build-asan --filter '$(SANITIZE_ADDRESS_ENGINE)'; status=$$?; \
+	if ls $$reports/asan.* >/dev/null 2>&1; then cat $$reports/asan.* >&2; echo "AddressSanitizer: reports above (kept in $$reports)" >&2; exit 1; fi; \
+	rm -rf $$reports; exit $$status
 
 sanitize-thread: deps
 	@set -o pipefail; echo "== ThreadSanitizer: $(SANITIZE_THREAD_SUITES)"; \
@@ -132,7 +155,7 @@ sanitize-thread: deps
 	$(SANITIZE_ENV) TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/scripts/tsan.supp log_path=$$reports/tsan" \
 	  VARIANCE_BIN_DIR=$(CURDIR)/.build-tsan/debug \
 	  swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(SANITIZE_THREAD_ENGINE)'; status=$$?; \
-	if ls $$reports/tsan.* >/dev/null 2>&1; then cat $$reports/tsan.*; echo "ThreadSanitizer: reports above (kept in $$reports)"; exit 1; fi; \
+	if ls $$reports/tsan.* >/dev/null 2>&1; then cat $$reports/tsan.* >&2; echo "ThreadSanitizer: reports above (kept in $$reports)" >&2; exit 1; fi; \
 	rm -rf $$reports; exit $$status
 
 clean:
