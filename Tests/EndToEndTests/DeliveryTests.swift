@@ -39,7 +39,12 @@ import VarianceRPC
             #expect(before.count < texts.count, "the restart came after everything arrived; the test proved nothing")
             defer { restarted.stop() }
             try alice.waitForReplies(ids)
-            try restarted.waitUntil("the rest") { before.count + $0.received(from: alice.did).count >= texts.count }
+            do {
+                try restarted.waitUntil("the rest") { before.count + $0.received(from: alice.did).count >= texts.count }
+            } catch {
+                // The sender's side of the story: its outbox and connection log.
+                throw DeliveryTestError(description: "\(error); alice's stderr: \(alice.engine.standardError.suffix(8000))")
+            }
             let all = before + restarted.received(from: alice.did)
             #expect(all == texts)
         }
@@ -226,10 +231,10 @@ enum Pair {
         // Fixed ports, so a restarted engine is found at the address its contact stored.
         let alice = try Peer(
             name: "alice", directory: root.appendingPathComponent("alice"),
-            arguments: ["--listen", "/ip4/127.0.0.1/tcp/\(try freePort())"])
+            arguments: ["--listen", "/ip4/127.0.0.1/tcp/\(try freePort())", "--log-level", "info"])
         let bob = try Peer(
             name: "bob", directory: root.appendingPathComponent("bob"),
-            arguments: ["--listen", "/ip4/127.0.0.1/tcp/\(try freePort())"])
+            arguments: ["--listen", "/ip4/127.0.0.1/tcp/\(try freePort())", "--log-level", "info"])
         try alice.createIdentity()
         try bob.createIdentity()
         try alice.call("contacts.add", ["did": .string(bob.did), "multiaddr": .string(bob.address)])
