@@ -50,7 +50,8 @@ public enum EngineHost {
         writer.send(RPCFrame.notification(method: EngineNotification.ready, params: .object(ready)), framing: framing)
 
         Task.detached(priority: .utility) { await engine.prepare() }
-        Task.detached {
+        // Ends when the engine closes its event stream (in `close()`), after the last event.
+        let pump = Task.detached {
             for await record in engine.events {
                 server.notify(method: record.method, params: EventCoding.params(of: record))
             }
@@ -60,24 +61,30 @@ public enum EngineHost {
             for await signal in signals {
                 logger.info("Stopping on signal", metadata: ["signal": "\(signal)"])
                 server.requestStop()
-                server.whenDrained { finish(engine: engine) }
+                server.whenDrained { finish(engine: engine, pump: pump, writer: writer) }
                 break
             }
         }
 
         server.run(inputFD: inputFD)
         server.drain()
-        finish(engine: engine)
+        finish(engine: engine, pump: pump, writer: writer)
     }
 
-    /// Closes the engine (database checkpoint) and exits 0. Safe to call twice.
-    private static func finish(engine: Engine) -> Never {
+    /// Closes the engine (node, database checkpoint), writes every notification it emitted
+    /// until then, and exits 0. The node runs until the close, so a message that arrives
+    /// after end of input is still stored and acknowledged: its `message.received` must
+    /// reach the output too, or the client, told of it by no one, would never hear of it
+    /// live. Safe to call twice.
+    private static func finish(engine: Engine, pump: Task<Void, Never>, writer: OutputWriter) -> Never {
         let done = DispatchSemaphore(value: 0)
         Task.detached {
             await engine.close()
+            await pump.value
             done.signal()
         }
         _ = done.wait(timeout: .now() + .seconds(10))
+        writer.flush()
         exit(0)
     }
 }
