@@ -79,7 +79,10 @@ struct VarianceRelay: AsyncParsableCommand {
         for address in bound { print("Listening on \(address)/p2p/\(swarm.localPeer)") }
         fflush(nil)
 
+        // Freed memory goes back to the system once a burst of connections is over.
+        let trimmer = Task.detached(priority: .background) { await Self.trimAfterBursts() }
         await Self.waitForTermination()
+        trimmer.cancel()
         logger.info("Shutting down")
         await dht.shutdown()
         await swarm.close()
@@ -120,4 +123,64 @@ extension VarianceRelay {
         _ = unsafeBitCast(symbol, to: Mallopt.self)(arenaMax, 2)
         #endif
     }
+
+    /// Gives memory freed after a burst back to the system: glibc keeps freed chunks in
+    /// its arenas for reuse, and a burst of handshakes (each allocating and freeing far more
+    /// than the connection it leaves) leaves pages of them behind, counted in the RSS for as
+    /// long as the relay runs. Every 200 ms the relay reads its RSS (/proc/self/statm); once
+    /// it has grown 2 MiB since the last trim and then stops growing (< 256 KiB in a tick),
+    /// `malloc_trim(0)` returns the free pages (a few ms at most, once per burst). An
+    /// allocator policy for a long-running server, like jemalloc's decay: it takes no live
+    /// object away (docs/PERFORMANCE.md, "Fourth round").
+    static func trimAfterBursts() async {
+        #if canImport(Glibc)
+        typealias MallocTrim = @convention(c) (Int) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim"),
+            let start = residentBytes()
+        else { return }
+        let trim = unsafeBitCast(symbol, to: MallocTrim.self)
+        var policy = BurstTrimPolicy(resident: start)
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: .milliseconds(200)) } catch { return }
+            guard let resident = residentBytes() else { return }
+            if policy.observe(resident: resident) {
+                _ = trim(0)
+                policy.trimmed(resident: residentBytes() ?? resident)
+            }
+        }
+        #endif
+    }
+
+    /// The resident set in bytes, from /proc/self/statm (Linux).
+    static func residentBytes() -> Int? {
+        let fd = open("/proc/self/statm", O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 128)
+        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard count > 0 else { return nil }
+        let fields = String(decoding: buffer[..<count], as: UTF8.self).split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
+
+/// When to trim (pure): after the RSS grew `growth` bytes since the last trim and then grew
+/// less than `quiet` bytes between two looks (the burst is over).
+struct BurstTrimPolicy {
+    var growth = 2 << 20
+    var quiet = 256 << 10
+    private var base: Int
+    private var last: Int
+
+    init(resident: Int) { (base, last) = (resident, resident) }
+
+    /// Looks at the RSS; says whether to trim now.
+    mutating func observe(resident: Int) -> Bool {
+        defer { last = resident }
+        base = min(base, resident)
+        return resident - base >= growth && resident - last < quiet
+    }
+
+    mutating func trimmed(resident: Int) { (base, last) = (resident, resident) }
 }
