@@ -131,7 +131,7 @@ extension VarianceRelay {
     /// it has grown 2 MiB since the last trim and then stops growing (< 256 KiB in a tick),
     /// `malloc_trim(0)` returns the free pages (a few ms at most, once per burst). An
     /// allocator policy for a long-running server, like jemalloc's decay: it takes no live
-    /// object away (docs/PERFORMANCE.md, "Fourth round").
+    /// object away (docs/PERFORMANCE.md, "Relay memory: freed pages returned after a burst").
     static func trimAfterBursts() async {
         #if canImport(Glibc)
         typealias MallocTrim = @convention(c) (Int) -> Int32
