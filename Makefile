@@ -38,8 +38,12 @@ SANITIZE_SUITES ?= LibP2PCoreTests|LibP2PNoiseTests|LibP2PYamuxTests|LibP2PRelay
 # runs with ASAN_KAD_NODES nodes (KAD_LARGE_SIMULATION_NODES; docs/TESTING.md, Sanitizers).
 SANITIZE_ADDRESS_SUITES ?= $(SANITIZE_SUITES)|LibP2PTests|LibP2PKadTests|VarianceMLSTests
 SANITIZE_ADDRESS_MEDIA ?= VarianceMediaTests|VarianceCallTransportTests
-SANITIZE_ADDRESS_ENGINE ?= EndToEndTests.(TranscriptTests|SecretsTests|EndOfInputTests|DeliveryTests/aThousandMessagesEachWayArriveOnceAndInOrder|RelayEndToEndTests/messagesLeftWithTheRelayReachTheirRecipientWhenHeReturns|GroupTests/threeEnginesTalkInAGroupWithReceipts)
+SANITIZE_ADDRESS_ENGINE ?= EndToEndTests
 ASAN_KAD_NODES ?= 1000
+# The crash test's SIGKILLs against the AddressSanitizer engines (50 in the plain run).
+ASAN_CRASH_ROUNDS ?= 10
+# The end-to-end call tests (a variance-media per call), in a run of their own as in `make test`.
+SANITIZE_ADDRESS_ENGINE_MEDIA ?= EndToEndTests.(CallTests|MediaProcessTests)
 SANITIZE_THREAD_SUITES ?= $(SANITIZE_SUITES)
 SANITIZE_THREAD_SWARM ?= LibP2PTests
 # (SANITIZE_THREAD_SWARM= skips that run: see docs/TESTING.md, Sanitizers, for its one open crash.)
@@ -140,7 +144,11 @@ sanitize-address: deps
 	echo "== AddressSanitizer, the engine processes: $(SANITIZE_ADDRESS_ENGINE)"; \
 	reports=$$(mktemp -d); \
 	$(SANITIZE_ENV) ASAN_OPTIONS="halt_on_error=1:detect_leaks=0:log_path=$$reports/asan" VARIANCE_BIN_DIR=$(CURDIR)/.build-asan/debug \
-	  swift test --skip-build --sanitize=address --scratch-path .build-asan --filter '$(SANITIZE_ADDRESS_ENGINE)'; status=$$?; \
+	  CRASH_TEST_ROUNDS=$(ASAN_CRASH_ROUNDS) \
+	  swift test --skip-build --sanitize=address --scratch-path .build-asan --filter '$(SANITIZE_ADDRESS_ENGINE)' --skip '$(MEDIA_SUITES)'; status=$$?; \
+	if [ $$status -eq 0 ]; then $(SANITIZE_ENV) ASAN_OPTIONS="halt_on_error=1:detect_leaks=0:log_path=$$reports/asan" \
+	  VARIANCE_BIN_DIR=$(CURDIR)/.build-asan/debug swift test --skip-build --sanitize=address --scratch-path .build-asan \
+	  --filter '$(SANITIZE_ADDRESS_ENGINE_MEDIA)'; status=$$?; fi; \
 	if ls $$reports/asan.* >/dev/null 2>&1; then cat $$reports/asan.* >&2; echo "AddressSanitizer: reports above (kept in $$reports)" >&2; exit 1; fi; \
 	rm -rf $$reports; exit $$status
 

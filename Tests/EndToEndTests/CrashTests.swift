@@ -8,7 +8,11 @@ import VarianceRPC
 /// engine restarts), and the restarted engine serves `messages.list`, `events.replay` and
 /// `conversations.list`. At the end every message either side accepted (its
 /// `messages.send` was answered) is in the receiver's store exactly once.
+/// `CRASH_TEST_ROUNDS` sets another number of kills: `make sanitize-address` runs it against
+/// the AddressSanitizer engines with fewer (`ASAN_CRASH_ROUNDS`); the plain run keeps 50.
 @Suite(.serialized) struct CrashTests {
+    static let rounds = ProcessInfo.processInfo.environment["CRASH_TEST_ROUNDS"].flatMap { Int($0) }.map { max($0, 1) } ?? 50
+
     @Test func anEngineKilledMidBurstRestartsOnAnIntactStore() async throws {
         let lost = try await runOffThePool { () throws -> String? in
             let (firstAlice, firstBob) = try Pair.connected()
@@ -22,7 +26,7 @@ import VarianceRPC
             // kill cut off may have been stored, and then it is delivered after the restart.
             var sentByAlice: Set<String> = []
             var sentByBob: Set<String> = []
-            let rounds = 50
+            let rounds = Self.rounds
             let burst = 60
             for round in 0..<rounds {
                 let aliceTexts = (0..<burst).map { "r\(round) a\($0)" }
