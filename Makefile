@@ -27,8 +27,9 @@ SANITIZE_SUITES ?= LibP2PCoreTests|LibP2PNoiseTests|LibP2PYamuxTests|LibP2PRelay
 # server's: SANITIZE_THREAD_ENGINE are end-to-end tests run against the ThreadSanitizer build
 # of variance-engine (VARIANCE_BIN_DIR), so the engine processes are checked too; their
 # reports go to files (log_path) that fail the run.
-# Under AddressSanitizer (with LeakSanitizer) the same suites with the swarm (LibP2PTests), the
-# Kademlia suites and MLS in one run: SANITIZE_ADDRESS_SUITES; the media suites (real calls,
+# Under AddressSanitizer (with LeakSanitizer) the same suites with the Kademlia suites and MLS
+# in one run: SANITIZE_ADDRESS_SUITES; the swarm in one of its own: SANITIZE_ADDRESS_SWARM;
+# the media suites (real calls,
 # ICE, the aiortc interop) in a run of their own, as in `make test`: SANITIZE_ADDRESS_MEDIA;
 # then SANITIZE_ADDRESS_ENGINE, end-to-end tests against the AddressSanitizer build of
 # variance-engine and variance-relay (VARIANCE_BIN_DIR), whose reports
@@ -52,7 +53,7 @@ ASAN_CRASH_ROUNDS ?= 10
 SANITIZE_ADDRESS_ENGINE_MEDIA ?=
 SANITIZE_THREAD_SUITES ?= $(SANITIZE_SUITES)
 SANITIZE_THREAD_SWARM ?= LibP2PTests
-# (SANITIZE_THREAD_SWARM= skips that run: see docs/TESTING.md, Sanitizers, for its one open crash.)
+# (SANITIZE_THREAD_SWARM= skips that run.)
 SANITIZE_THREAD_ENGINE ?= EndToEndTests.(TranscriptTests|SecretsTests|EndOfInputTests|DeliveryTests/aThousandMessagesEachWayArriveOnceAndInOrder)
 # -DVARIANCE_TSAN_MUTEX: in this build our modules' `Mutex` is a pthread mutex TSan sees
 # (Sources/TSanSupport, aliased as `Mutex` by each module's TSanMutex.swift; docs/TESTING.md, Sanitizers).
@@ -64,6 +65,9 @@ TEST_SANITIZERS ?= address thread
 # scripts/tsan.supp lists the ThreadSanitizer reports we read and found false.
 SANITIZE_ENV := SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp \
   ASAN_OPTIONS=halt_on_error=1 TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/scripts/tsan.supp"
+# The engine and relay processes under AddressSanitizer ($$reports is the recipe's folder).
+ASAN_ENGINE_ENV = $(SANITIZE_ENV) ASAN_OPTIONS="halt_on_error=1:detect_leaks=0:log_path=$$reports/asan" \
+  VARIANCE_BIN_DIR=$(CURDIR)/.build-asan/debug
 
 all: build
 
@@ -151,12 +155,10 @@ sanitize-address: deps
 	[ -n "$(SANITIZE_ADDRESS_ENGINE)" ] || exit 0; \
 	echo "== AddressSanitizer, the engine processes: $(SANITIZE_ADDRESS_ENGINE)"; \
 	reports=$$(mktemp -d); \
-	$(SANITIZE_ENV) ASAN_OPTIONS="halt_on_error=1:detect_leaks=0:log_path=$$reports/asan" VARIANCE_BIN_DIR=$(CURDIR)/.build-asan/debug \
-	  CRASH_TEST_ROUNDS=$(ASAN_CRASH_ROUNDS) \
+	$(ASAN_ENGINE_ENV) CRASH_TEST_ROUNDS=$(ASAN_CRASH_ROUNDS) \
 	  swift test --skip-build --sanitize=address --scratch-path .build-asan --filter '$(SANITIZE_ADDRESS_ENGINE)' --skip '$(MEDIA_SUITES)'; status=$$?; \
-	if [ $$status -eq 0 ] && [ -n "$(SANITIZE_ADDRESS_ENGINE_MEDIA)" ]; then $(SANITIZE_ENV) ASAN_OPTIONS="halt_on_error=1:detect_leaks=0:log_path=$$reports/asan" \
-	  VARIANCE_BIN_DIR=$(CURDIR)/.build-asan/debug swift test --skip-build --sanitize=address --scratch-path .build-asan \
-	  --filter '$(SANITIZE_ADDRESS_ENGINE_MEDIA)'; status=$$?; fi; \
+	if [ $$status -eq 0 ] && [ -n "$(SANITIZE_ADDRESS_ENGINE_MEDIA)" ]; then $(ASAN_ENGINE_ENV) \
+	  swift test --skip-build --sanitize=address --scratch-path .build-asan --filter '$(SANITIZE_ADDRESS_ENGINE_MEDIA)'; status=$$?; fi; \
 	if ls $$reports/asan.* >/dev/null 2>&1; then cat $$reports/asan.* >&2; echo "AddressSanitizer: reports above (kept in $$reports)" >&2; exit 1; fi; \
 	rm -rf $$reports; exit $$status
 

@@ -16,8 +16,9 @@
 #   becomes 23 KB of .relr.dyn; glibc 2.36 reads it) and --symbol-ordering-file: the
 #   functions in scripts/link/variance-engine.order (what start-up and an idle wait run,
 #   from scripts/link/gen-order-file.sh) go first, so they share few pages.
-# - --no-export-dynamic: SwiftPM links executables with --export-dynamic, which puts every
-#   symbol (45,000) in the dynamic symbol table; the loader then searches that table for
+# - --no-export-dynamic: the toolchain's static-stdlib-args.lnk links every statically linked
+#   Swift executable with -export-dynamic, which puts every symbol (45,000) in the dynamic
+#   symbol table; the loader then searches that table for
 #   each symbol the shared libraries bind, and 2.5 MiB of it became resident at start.
 #   Nothing looks our symbols up at run time (no dlopen plug-ins), so the table keeps only
 #   what the libraries need, and unused exported functions can be dropped.
@@ -41,7 +42,7 @@ done
 
 # (The same flags for every product, so that building one does not relink the other.)
 link_extra=()
-archive="$(/opt/swift/usr/bin/clang++ -print-file-name=libstdc++.a 2>/dev/null || true)"
+archive="$(clang++ -print-file-name=libstdc++.a 2>/dev/null || true)"
 if [ -f "$archive" ]; then
     mkdir -p "$root/.build-static/link"
     echo "INPUT($archive)" >"$root/.build-static/link/libstdc++.so"

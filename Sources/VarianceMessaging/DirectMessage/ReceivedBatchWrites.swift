@@ -23,7 +23,6 @@ public enum ReceivedBatchWrite: Sendable, Hashable {
     public static func plan(isText: [Bool]) -> [ReceivedBatchWrite] {
         let texts = isText.indices.filter { isText[$0] }
         let others = isText.indices.filter { !isText[$0] }
-        guard !isText.isEmpty else { return [] }
         var writes: [ReceivedBatchWrite] = []
         if !texts.isEmpty { writes.append(.texts(texts, olmState: others.isEmpty)) }
         writes += others.map(ReceivedBatchWrite.other)
