@@ -65,6 +65,12 @@ TEST_SANITIZERS ?= address thread
 # scripts/tsan.supp lists the ThreadSanitizer reports we read and found false.
 SANITIZE_ENV := SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp \
   ASAN_OPTIONS=halt_on_error=1 TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/scripts/tsan.supp"
+# `run CMD...` in a sanitizer recipe: runs an in-process test run, its output also kept in a
+# file; when it fails, the lines that name each sanitizer finding (scripts/sanitizer-digest.sh)
+# are printed last, so a log cut to its tail still shows them.
+SANITIZE_RUN = run() { log=$$(mktemp); "$$@" 2>&1 | tee $$log; status=$$?; \
+  if [ $$status -ne 0 ]; then echo "== $$status: the sanitizer findings of this run, in short:" >&2; \
+  sh scripts/sanitizer-digest.sh $$log >&2; fi; rm -f $$log; return $$status; }
 # The engine and relay processes under AddressSanitizer ($$reports is the recipe's folder).
 ASAN_ENGINE_ENV = $(SANITIZE_ENV) ASAN_OPTIONS="halt_on_error=1:detect_leaks=0:log_path=$$reports/asan" \
   VARIANCE_BIN_DIR=$(CURDIR)/.build-asan/debug
@@ -144,36 +150,38 @@ fuzz: deps
 sanitize: sanitize-address sanitize-thread
 
 sanitize-address: deps
-	@set -o pipefail; echo "== AddressSanitizer: $(SANITIZE_ADDRESS_SUITES)"; \
+	@set -o pipefail; $(SANITIZE_RUN); echo "== AddressSanitizer: $(SANITIZE_ADDRESS_SUITES)"; \
 	swift build --build-tests --sanitize=address --scratch-path .build-asan 2>&1 | grep -v "Cannot export local symbol" || exit 1; \
-	$(SANITIZE_ENV) KAD_LARGE_SIMULATION_NODES=$(ASAN_KAD_NODES) \
+	run env $(SANITIZE_ENV) KAD_LARGE_SIMULATION_NODES=$(ASAN_KAD_NODES) \
 	  swift test --skip-build --sanitize=address --scratch-path .build-asan --filter '$(SANITIZE_ADDRESS_SUITES)' || exit 1; \
 	if [ -n "$(SANITIZE_ADDRESS_SWARM)" ]; then echo "== AddressSanitizer, the swarm: $(SANITIZE_ADDRESS_SWARM)"; \
-	  $(SANITIZE_ENV) swift test --skip-build --sanitize=address --scratch-path .build-asan --filter '$(SANITIZE_ADDRESS_SWARM)' || exit 1; fi; \
+	  run env $(SANITIZE_ENV) swift test --skip-build --sanitize=address --scratch-path .build-asan --filter '$(SANITIZE_ADDRESS_SWARM)' || exit 1; fi; \
 	if [ -n "$(SANITIZE_ADDRESS_MEDIA)" ]; then echo "== AddressSanitizer, media: $(SANITIZE_ADDRESS_MEDIA)"; \
-	  $(SANITIZE_ENV) swift test --skip-build --sanitize=address --scratch-path .build-asan --filter '$(SANITIZE_ADDRESS_MEDIA)' || exit 1; fi; \
+	  run env $(SANITIZE_ENV) swift test --skip-build --sanitize=address --scratch-path .build-asan --filter '$(SANITIZE_ADDRESS_MEDIA)' || exit 1; fi; \
 	[ -n "$(SANITIZE_ADDRESS_ENGINE)" ] || exit 0; \
 	echo "== AddressSanitizer, the engine processes: $(SANITIZE_ADDRESS_ENGINE)"; \
 	reports=$$(mktemp -d); \
 	$(ASAN_ENGINE_ENV) CRASH_TEST_ROUNDS=$(ASAN_CRASH_ROUNDS) \
 	  swift test --skip-build --sanitize=address --scratch-path .build-asan --filter '$(SANITIZE_ADDRESS_ENGINE)' --skip '$(MEDIA_SUITES)'; status=$$?; \
-	if [ $$status -eq 0 ] && [ -n "$(SANITIZE_ADDRESS_ENGINE_MEDIA)" ]; then $(ASAN_ENGINE_ENV) \
-	  swift test --skip-build --sanitize=address --scratch-path .build-asan --filter '$(SANITIZE_ADDRESS_ENGINE_MEDIA)'; status=$$?; fi; \
-	if ls $$reports/asan.* >/dev/null 2>&1; then cat $$reports/asan.* >&2; echo "AddressSanitizer: reports above (kept in $$reports)" >&2; exit 1; fi; \
+	if [ $$status -eq 0 ] && [ -n "$(SANITIZE_ADDRESS_ENGINE_MEDIA)" ]; then echo "== AddressSanitizer, the engine processes in calls: $(SANITIZE_ADDRESS_ENGINE_MEDIA)"; \
+	  $(ASAN_ENGINE_ENV) swift test --skip-build --sanitize=address --scratch-path .build-asan --filter '$(SANITIZE_ADDRESS_ENGINE_MEDIA)'; status=$$?; fi; \
+	if ls $$reports/asan.* >/dev/null 2>&1; then cat $$reports/asan.* >&2; echo "AddressSanitizer: reports above (kept in $$reports); in short:" >&2; \
+	  sh scripts/sanitizer-digest.sh $$reports/asan.* >&2; exit 1; fi; \
 	rm -rf $$reports; exit $$status
 
 sanitize-thread: deps
-	@set -o pipefail; echo "== ThreadSanitizer: $(SANITIZE_THREAD_SUITES)"; \
+	@set -o pipefail; $(SANITIZE_RUN); echo "== ThreadSanitizer: $(SANITIZE_THREAD_SUITES)"; \
 	swift build --build-tests $(TSAN_BUILD) 2>&1 | grep -v "Cannot export local symbol" || exit 1; \
-	$(SANITIZE_ENV) swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(SANITIZE_THREAD_SUITES)' || exit 1; \
+	run env $(SANITIZE_ENV) swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(SANITIZE_THREAD_SUITES)' || exit 1; \
 	if [ -n "$(SANITIZE_THREAD_SWARM)" ]; then echo "== ThreadSanitizer, the swarm: $(SANITIZE_THREAD_SWARM)"; \
-	  $(SANITIZE_ENV) swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(SANITIZE_THREAD_SWARM)' || exit 1; fi; \
+	  run env $(SANITIZE_ENV) swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(SANITIZE_THREAD_SWARM)' || exit 1; fi; \
 	echo "== ThreadSanitizer, the engine processes: $(SANITIZE_THREAD_ENGINE)"; \
 	reports=$$(mktemp -d); \
 	$(SANITIZE_ENV) TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/scripts/tsan.supp log_path=$$reports/tsan" \
 	  VARIANCE_BIN_DIR=$(CURDIR)/.build-tsan/debug \
 	  swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(SANITIZE_THREAD_ENGINE)'; status=$$?; \
-	if ls $$reports/tsan.* >/dev/null 2>&1; then cat $$reports/tsan.* >&2; echo "ThreadSanitizer: reports above (kept in $$reports)" >&2; exit 1; fi; \
+	if ls $$reports/tsan.* >/dev/null 2>&1; then cat $$reports/tsan.* >&2; echo "ThreadSanitizer: reports above (kept in $$reports); in short:" >&2; \
+	  sh scripts/sanitizer-digest.sh $$reports/tsan.* >&2; exit 1; fi; \
 	rm -rf $$reports; exit $$status
 
 clean:
