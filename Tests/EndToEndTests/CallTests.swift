@@ -63,31 +63,46 @@ import VarianceRPC
             let peers = try Circle.of(["alice", "bob", "carol"])
             defer { peers.forEach { $0.stop() } }
             let (alice, bob, carol) = (peers[0], peers[1], peers[2])
-            // Bob rejects.
-            let first = try #require(try alice.call("calls.start", ["peer": .string(bob.did)])["callId"]?.stringValue)
-            try bob.waitUntil("ringing") { $0.callNotices("call.incoming", first).count == 1 }
-            try bob.call("calls.reject", ["callId": .string(first)])
-            try alice.waitUntil("rejected") { $0.callReasons(first) == ["rejected"] }
-            // Bob is in a call with carol: alice's call gets busy.
-            let second = try #require(try carol.call("calls.start", ["peer": .string(bob.did)])["callId"]?.stringValue)
-            try bob.waitUntil("carol rings") { $0.callNotices("call.incoming", second).count == 1 }
-            try bob.call("calls.accept", ["callId": .string(second)])
-            try carol.waitUntil("active") { $0.callStates(second).contains("active") }
-            let third = try #require(try alice.call("calls.start", ["peer": .string(bob.did)])["callId"]?.stringValue)
-            try alice.waitUntil("busy") { $0.callReasons(third) == ["busy"] }
-            #expect(bob.callNotices("call.incoming", third).isEmpty)
-            try bob.call("calls.hangup", ["callId": .string(second)])
-            try carol.waitUntil("hung up") { $0.callReasons(second) == ["hungUp"] }
-            // Alice cancels before bob answers.
-            let fourth = try #require(try alice.call("calls.start", ["peer": .string(bob.did)])["callId"]?.stringValue)
-            try bob.waitUntil("ringing") { $0.callNotices("call.incoming", fourth).count == 1 }
-            try alice.call("calls.hangup", ["callId": .string(fourth)])
-            try bob.waitUntil("cancelled") { $0.callReasons(fourth) == ["hungUp"] }
-            // Errors.
-            #expect(try bob.errorCode("calls.accept", ["callId": .string(fourth)]) == -32005)
-            #expect(try bob.errorCode("calls.hangup", ["callId": "00000000000000000000000000000000"]) == -32002)
-            #expect(try bob.errorCode("calls.start", ["peer": .string(alice.did), "source": ["audio": "microphone"]]) == -32602)
+            try withLogsOnFailure(of: peers) {
+                // Bob rejects.
+                let first = try #require(try alice.call("calls.start", ["peer": .string(bob.did)])["callId"]?.stringValue)
+                try bob.waitUntil("ringing") { $0.callNotices("call.incoming", first).count == 1 }
+                try bob.call("calls.reject", ["callId": .string(first)])
+                try alice.waitUntil("rejected") { $0.callReasons(first) == ["rejected"] }
+                // Bob is in a call with carol: alice's call gets busy.
+                let second = try #require(try carol.call("calls.start", ["peer": .string(bob.did)])["callId"]?.stringValue)
+                try bob.waitUntil("carol rings") { $0.callNotices("call.incoming", second).count == 1 }
+                try bob.call("calls.accept", ["callId": .string(second)])
+                try carol.waitUntil("active") { $0.callStates(second).contains("active") }
+                let third = try #require(try alice.call("calls.start", ["peer": .string(bob.did)])["callId"]?.stringValue)
+                try alice.waitUntil("busy") { $0.callReasons(third) == ["busy"] }
+                #expect(bob.callNotices("call.incoming", third).isEmpty)
+                try bob.call("calls.hangup", ["callId": .string(second)])
+                try carol.waitUntil("hung up") { $0.callReasons(second) == ["hungUp"] }
+                // Alice cancels before bob answers.
+                let fourth = try #require(try alice.call("calls.start", ["peer": .string(bob.did)])["callId"]?.stringValue)
+                try bob.waitUntil("ringing") { $0.callNotices("call.incoming", fourth).count == 1 }
+                try alice.call("calls.hangup", ["callId": .string(fourth)])
+                try bob.waitUntil("cancelled") { $0.callReasons(fourth) == ["hungUp"] }
+                // Errors.
+                #expect(try bob.errorCode("calls.accept", ["callId": .string(fourth)]) == -32005)
+                #expect(try bob.errorCode("calls.hangup", ["callId": "00000000000000000000000000000000"]) == -32002)
+                #expect(try bob.errorCode("calls.start", ["peer": .string(alice.did), "source": ["audio": "microphone"]]) == -32602)
+            }
         }
+    }
+}
+
+/// Runs `body`; an error it throws comes back with the end of every peer's log (a signal one
+/// peer waits for is sent, or not, by another).
+func withLogsOnFailure(of peers: [Peer], _ body: () throws -> Void) throws {
+    do { try body() } catch {
+        let logs = peers.map { peer in
+            let states = peer.notifications.filter { $0["method"]?.stringValue == "call.state" }.map(\.compactString)
+            return "\n--- \(peer.name)'s call.state: \(states.joined(separator: " "))\n--- \(peer.name)'s stderr:\n"
+                + peer.engine.standardError.suffix(4000)
+        }
+        throw DeliveryTestError(description: "\(error)\(logs.joined())")
     }
 }
 
