@@ -152,11 +152,17 @@ final class Peer: @unchecked Sendable {
     }
 
     /// Reads frames until `condition` holds.
-    func waitUntil(_ what: String, timeout: TimeInterval = 180, _ condition: (Peer) -> Bool) throws {
+    /// `polling`: the condition depends on more than this engine's frames (a process list), so
+    /// it is checked again at least that often, not only when a frame arrives.
+    func waitUntil(
+        _ what: String, timeout: TimeInterval = 180, polling: TimeInterval? = nil, _ condition: (Peer) -> Bool
+    ) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while !condition(self) {
             let left = deadline.timeIntervalSinceNow
-            guard left > 0, let frame = engine.next(timeout: left) else {
+            let frame = left > 0 ? engine.next(timeout: min(left, polling ?? left)) : nil
+            guard let frame else {
+                if polling != nil, deadline.timeIntervalSinceNow > 0, !engine.isOutputClosed { continue }
                 throw DeliveryTestError(description: "\(name): no \(what) within \(Int(timeout)) s; stderr: \(engine.standardError.suffix(6000))")
             }
             if let id = frame.json["id"]?.intValue {

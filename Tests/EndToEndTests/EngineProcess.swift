@@ -125,6 +125,13 @@ final class EngineProcess: @unchecked Sendable {
         return frames.removeFirst()
     }
 
+    /// Whether the engine's stdout has ended (no frame will come).
+    var isOutputClosed: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return outputClosed
+    }
+
     /// Waits for the process to exit; returns its status, or nil on timeout.
     func waitForExit(timeout: TimeInterval = 60) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)

@@ -71,6 +71,35 @@ import VarianceRPC
         }
     }
 
+    /// A helper that answers `close` (here: says `MediaClosed` at once) but does not exit is
+    /// killed once another reply timeout has passed.
+    @Test func aMediaProcessThatAnswersCloseButStaysIsKilled() async throws {
+        try await offThePool {
+            let peers = try Circle.of(["alice", "bob"]) { name in
+                (nil, "/ip4/127.0.0.1/tcp/\(try freePort())")
+            } configure: { directory in
+                guard directory.lastPathComponent == "bob" else { return }
+                // One frame (a 4-byte length, then a MediaReport whose field 6, `closed`, is
+                // empty), then a wait that outlives the test.
+                let helper = directory.appendingPathComponent("stubborn-media")
+                try "#!/bin/sh\nprintf '\\000\\000\\000\\002\\062\\000'\nexec sleep 300\n".write(
+                    to: helper, atomically: true, encoding: .utf8)
+                try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: helper.path)
+                try "media:\n  helper: \(helper.path)\n".write(
+                    to: directory.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
+            }
+            defer { peers.forEach { $0.stop() } }
+            let (alice, bob) = (peers[0], peers[1])
+            let call = try #require(try alice.call("calls.start", ["peer": .string(bob.did)])["callId"]?.stringValue)
+            try bob.waitUntil("ringing") { $0.callNotices("call.incoming", call).count == 1 }
+            let bobPid = bob.engine.process.processIdentifier
+            try bob.waitUntil("its helper", timeout: 30, polling: 0.1) { _ in Self.children(of: bobPid, named: "sleep").count == 1 }
+            try alice.call("calls.hangup", ["callId": .string(call)])
+            try bob.waitUntil("cancelled") { $0.callReasons(call) == ["hungUp"] }
+            try bob.waitUntil("its helper gone", timeout: 30, polling: 0.1) { _ in Self.children(of: bobPid, named: "sleep").isEmpty }
+        }
+    }
+
     @Test func aMediaProcessThatDiesEndsItsCallAndTheEngineGoesOn() async throws {
         try await offThePool {
             let peers = try Circle.of(["alice", "bob"])
@@ -93,8 +122,8 @@ import VarianceRPC
             #expect(bob.callReasons(call) == ["peerGone"])
             // Both engines go on; no media process is left behind.
             #expect(try alice.call("calls.list")["calls"]?.arrayValue?.first?["reason"]?.stringValue == "mediaProcessExited")
-            try alice.waitUntil("helpers gone", timeout: 10) { _ in Self.children(of: alicePid, named: "variance-media").isEmpty }
-            try bob.waitUntil("helpers gone", timeout: 10) { _ in Self.children(of: bobPid, named: "variance-media").isEmpty }
+            try alice.waitUntil("helpers gone", timeout: 30, polling: 0.1) { _ in Self.children(of: alicePid, named: "variance-media").isEmpty }
+            try bob.waitUntil("helpers gone", timeout: 30, polling: 0.1) { _ in Self.children(of: bobPid, named: "variance-media").isEmpty }
             // And a new call works.
             let again = try #require(try alice.call("calls.start", ["peer": .string(bob.did)])["callId"]?.stringValue)
             try bob.waitUntil("ringing") { $0.callNotices("call.incoming", again).count == 1 }

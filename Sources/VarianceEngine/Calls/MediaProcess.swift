@@ -157,7 +157,8 @@ final class MediaProcess: Sendable {
     }
 
     /// Ends the call's media: `close` (the sinks are closed, the transport too), then the end
-    /// of its stdin. Killed if it has not answered within ``replyTimeout``.
+    /// of its stdin. Killed if it has not answered within ``replyTimeout``, or has answered
+    /// but not exited within another (a helper is never left behind).
     func close() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let waiting = state.withLock { state -> Bool in
@@ -174,7 +175,11 @@ final class MediaProcess: Sendable {
         }
         let answered = state.withLock { $0.ended }
         closeInput()
-        if !answered { kill() }
+        guard answered else { return kill() }
+        Task { [self] in
+            try? await Task.sleep(for: Self.replyTimeout)
+            kill()
+        }
     }
 
     /// SIGKILL, unless the process has been reaped already (its pid may be someone else's now).
