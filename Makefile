@@ -46,11 +46,10 @@ SANITIZE_ADDRESS_ENGINE ?= EndToEndTests
 ASAN_KAD_NODES ?= 1000
 # The crash test's SIGKILLs against the AddressSanitizer engines (50 in the plain run).
 ASAN_CRASH_ROUNDS ?= 10
-# The end-to-end call tests (a variance-media per call) against the AddressSanitizer builds, in
-# a run of their own as in `make test`: empty by default, so not in CI yet (one unexplained
-# failure in three runs by hand, under a doubled load; docs/TESTING.md, Sanitizers).
-# `make sanitize-address SANITIZE_ADDRESS_ENGINE_MEDIA='EndToEndTests.(CallTests|MediaProcessTests)'`.
-SANITIZE_ADDRESS_ENGINE_MEDIA ?=
+# The end-to-end call tests (a variance-media per call) against the AddressSanitizer builds of
+# the engine and variance-media, in a run of their own as in `make test`
+# (SANITIZE_ADDRESS_ENGINE_MEDIA= skips it).
+SANITIZE_ADDRESS_ENGINE_MEDIA ?= EndToEndTests.(CallTests|MediaProcessTests)
 SANITIZE_THREAD_SUITES ?= $(SANITIZE_SUITES)
 SANITIZE_THREAD_SWARM ?= LibP2PTests
 # (SANITIZE_THREAD_SWARM= skips that run.)

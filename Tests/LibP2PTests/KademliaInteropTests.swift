@@ -1,5 +1,5 @@
 import Foundation
-import LibP2P
+@testable import LibP2P
 import LibP2PCore
 import LibP2PKad
 import Testing
@@ -98,9 +98,12 @@ struct KademliaInteropTests {
         let pythonListen = try #require(python.address.removingTrailingPeerID)
         #expect(addresses.contains(pythonListen), "found \(addresses)")
 
-        // Before any connection between them (else py-libp2p answers from its peerstore).
+        // Our lookup stopped at the answer: it dialled nobody but the third node.
         #expect(await kadEventually { await third.kad.isInRoutingTable(swift.peer) })
-        #expect(await !swift.swarm.isConnected(to: python.peer))
+        #expect(await !swift.swarm.hasConnectionDialled(to: python.peer))
+        // Then py-libp2p finds us through the third node. Its own table refresh may have
+        // dialled us by now (seen under load), found through that node too, as nothing else
+        // knows our address; otherwise `findpeer` runs the lookup through it here.
         let found = try await python.run("findpeer \(swift.peer)")
         #expect((found["addrs"] as? [String] ?? []).contains(swift.address.description), "\(found)")
 
