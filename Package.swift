@@ -78,7 +78,7 @@ let package = Package(
         ),
         .target(
             name: "LibP2PNoise",
-            dependencies: ["CSodium", "LibP2PCore", "LibP2PProtos", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["LibP2PCore", "LibP2PProtos", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "LibP2PYamux", dependencies: [.product(name: "DequeModule", package: "swift-collections")]),
         .target(

@@ -1,12 +1,7 @@
-import CSodium
+import Crypto
 
 /// A Noise `CipherState` (Noise Protocol Framework rev 34, §5.1) for `ChaChaPoly`: a key `k`
 /// (or none) and a 64-bit nonce `n`.
-///
-/// The AEAD is libsodium's ChaCha20-Poly1305 (IETF, RFC 8439), called on the caller's buffers:
-/// no box, nonce or key object per frame (swift-crypto's `ChaChaPoly` made about four fifths
-/// of the cost of encrypting a small frame; docs/PERFORMANCE.md). Decryption checks the tag,
-/// in constant time, before it writes any plaintext.
 ///
 /// The ChaChaPoly nonce is 12 bytes: four zero bytes, then `n` as a 64-bit little-endian
 /// integer (§12.3). `n = 2^64 - 1` is reserved: once `n` reaches it, every further
@@ -16,7 +11,7 @@ package struct CipherState: Sendable {
     /// The length of the Poly1305 authentication tag appended to every ciphertext.
     package static let tagLength = 16
 
-    private var key: NoiseKey?
+    private var key: SymmetricKey?
     /// The nonce `n` of the next encryption or decryption.
     package private(set) var nonce: UInt64
 
@@ -27,7 +22,7 @@ package struct CipherState: Sendable {
     ///   - nonce: The starting nonce; 0 except in tests.
     package init(key: [UInt8]?, nonce: UInt64 = 0) {
         precondition(key == nil || key?.count == 32, "a ChaChaPoly key is 32 bytes")
-        self.key = key.map(NoiseKey.init)
+        self.key = key.map { SymmetricKey(data: $0) }
         self.nonce = nonce
     }
 
@@ -46,22 +41,11 @@ package struct CipherState: Sendable {
             return
         }
         guard nonce != .max else { throw .nonceExhausted }
-        let start = output.count
-        output.append(contentsOf: repeatElement(0, count: plaintext.count + Self.tagLength))
-        let status = withNonce { nonce in
-            ad.withUnsafeBufferPointer { ad in
-                plaintext.withUnsafeBufferPointer { plaintext in
-                    output.withUnsafeMutableBufferPointer { output in
-                        crypto_aead_chacha20poly1305_ietf_encrypt_detached(
-                            output.baseAddress! + start, output.baseAddress! + start + plaintext.count, nil,
-                            plaintext.baseAddress, UInt64(plaintext.count), ad.baseAddress, UInt64(ad.count), nil,
-                            nonce, key.bytes)
-                    }
-                }
-            }
-        }
-        guard status == 0 else {
-            output.removeSubrange(start...)
+        do {
+            let box = try ChaChaPoly.seal(plaintext, using: key, nonce: chaChaNonce(), authenticating: ad)
+            output += box.ciphertext
+            output += box.tag
+        } catch {
             throw .internalFailure
         }
         nonce += 1
@@ -91,22 +75,12 @@ package struct CipherState: Sendable {
         }
         guard nonce != .max else { throw .nonceExhausted }
         guard ciphertext.count >= Self.tagLength else { throw .decryptFailed }
-        let count = ciphertext.count - Self.tagLength
-        let start = output.count
-        output.append(contentsOf: repeatElement(0, count: count))
-        let status = withNonce { nonce in
-            ad.withUnsafeBufferPointer { ad in
-                ciphertext.withUnsafeBufferPointer { ciphertext in
-                    output.withUnsafeMutableBufferPointer { output in
-                        crypto_aead_chacha20poly1305_ietf_decrypt_detached(
-                            output.baseAddress.map { $0 + start }, nil, ciphertext.baseAddress!, UInt64(count),
-                            ciphertext.baseAddress! + count, ad.baseAddress, UInt64(ad.count), nonce, key.bytes)
-                    }
-                }
-            }
-        }
-        guard status == 0 else {
-            output.removeSubrange(start...)
+        let split = ciphertext.endIndex - Self.tagLength
+        do {
+            let box = try ChaChaPoly.SealedBox(
+                nonce: chaChaNonce(), ciphertext: ciphertext[..<split], tag: ciphertext[split...])
+            output += try ChaChaPoly.open(box, using: key, authenticating: ad)
+        } catch {
             throw .decryptFailed
         }
         nonce += 1
@@ -131,40 +105,7 @@ package struct CipherState: Sendable {
         return bytes
     }
 
-    /// Calls `body` with the 12-byte nonce of `n`, on the stack: three 32-bit words, zero and
-    /// then `n`'s low and high halves, little-endian (the layout of ``nonceBytes(_:)``).
-    private func withNonce(_ body: (UnsafePointer<UInt8>) -> Int32) -> Int32 {
-        let words: (UInt32, UInt32, UInt32) = (
-            0, UInt32(truncatingIfNeeded: nonce).littleEndian, UInt32(truncatingIfNeeded: nonce >> 32).littleEndian
-        )
-        return withUnsafeBytes(of: words) { raw in
-            body(raw.baseAddress!.assumingMemoryBound(to: UInt8.self))
-        }
-    }
-}
-
-/// A ChaChaPoly key in memory of its own, zeroed when the last cipher holding it goes
-/// (`sodium_memzero`); never copied after it is made.
-final class NoiseKey: @unchecked Sendable {
-    /// Written once, in `init`; only read after (hence `@unchecked Sendable`).
-    let bytes: UnsafeMutablePointer<UInt8>
-
-    init(_ key: [UInt8]) {
-        NoiseKey.sodiumReady()
-        bytes = .allocate(capacity: 32)
-        bytes.initialize(from: key, count: 32)
-    }
-
-    deinit {
-        sodium_memzero(bytes, 32)
-        bytes.deallocate()
-    }
-
-    /// `sodium_init()`, once: it picks the fastest ChaCha20 code for this CPU (Swift
-    /// initialises a static let lazily and atomically).
-    private static let initialized: Bool = sodium_init() >= 0
-
-    static func sodiumReady() {
-        precondition(initialized, "sodium_init() failed")
+    private func chaChaNonce() throws -> ChaChaPoly.Nonce {
+        try ChaChaPoly.Nonce(data: Self.nonceBytes(nonce))
     }
 }
