@@ -210,13 +210,18 @@ final class RPCChild {
     private(set) var did = ""
     private(set) var address = ""
 
-    init(name: String, binary: String, dataDirectory: String) throws {
+    /// `arguments`: the engine's command line after the binary (by default: this data
+    /// directory, a loopback listen address, errors only in the log).
+    init(name: String, binary: String, dataDirectory: String, arguments: [String]? = nil) throws {
         self.name = name
         stderrPath = dataDirectory + ".stderr"
         child = try Child(
-            argv: [binary, "--data-dir", dataDirectory, "--listen", "/ip4/127.0.0.1/tcp/0", "--log-level", "error"],
+            argv: [binary] + (arguments ?? ["--data-dir", dataDirectory, "--listen", "/ip4/127.0.0.1/tcp/0", "--log-level", "error"]),
             environment: ["HOME=/tmp"], stderrPath: stderrPath)
     }
+
+    /// The DID of an identity this engine found in its data directory (a restart).
+    func adopt(did: String) { self.did = did }
 
     func sendRequest(_ method: String, _ params: JSONObject) throws -> Int64 {
         let id = nextID
@@ -260,10 +265,11 @@ final class RPCChild {
         return try JSONParser.parse(buffer: line.bindMemory(to: UInt8.self))
     }
 
-    func createIdentity() throws {
+    /// `listening`: the engine listens, and `address` is its first listen address.
+    func createIdentity(listening: Bool = true) throws {
         did = try call("identity.create", ["username": .string(name)])["did"]?.stringValue ?? ""
         address = try call("node.status")["listenAddrs"]?.arrayValue?.first?.stringValue ?? ""
-        guard !did.isEmpty, !address.isEmpty else { throw BenchError("\(name): no DID or address") }
+        guard !did.isEmpty, !address.isEmpty || !listening else { throw BenchError("\(name): no DID or address") }
     }
 
     func stop() {

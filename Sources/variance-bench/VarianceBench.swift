@@ -14,7 +14,7 @@ struct VarianceBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "variance-bench",
         abstract: "Benchmarks of the Variance engine.",
-        subcommands: [EngineCommand.self, LibP2PCommand.self, OlmCommand.self, DirectMessagesCommand.self, RelayCommand.self, PubSubCommand.self, OfflineCommand.self, NamesCommand.self, MLSCommand.self, CallsCommand.self])
+        subcommands: [EngineCommand.self, LibP2PCommand.self, OlmCommand.self, DirectMessagesCommand.self, RelayCommand.self, PathsCommand.self, PubSubCommand.self, OfflineCommand.self, NamesCommand.self, MLSCommand.self, CallsCommand.self])
 }
 
 /// Progress and warnings go to standard error, so that `--json` leaves stdout clean.
