@@ -356,9 +356,6 @@ public actor Swarm {
     /// Whether a connection the peer dialled (or a relayed one it reached us on) exists.
     func hasConnectionOpened(by peer: PeerID) -> Bool { connections[peer]?.contains { !$0.isDialer } ?? false }
 
-    /// Whether a connection we dialled to the peer exists.
-    func hasConnectionDialled(to peer: PeerID) -> Bool { connections[peer]?.contains { $0.isDialer } ?? false }
-
     /// Connections still handshaking, inbound and outbound (for tests and diagnostics).
     var pendingHandshakeCount: Int { pendingHandshakes }
 
