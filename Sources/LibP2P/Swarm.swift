@@ -21,7 +21,9 @@ public actor Swarm {
     let logger: Logger
     private let group: any EventLoopGroup
     private var handlers: [String: StreamHandler] = [:]
-    private var listeners: [(address: Multiaddr, channel: any Channel)] = []
+    /// Each listening socket, and the task that accepts on it (it holds the swarm until the
+    /// socket is closed and its connections are all handed over).
+    private var listeners: [(address: Multiaddr, channel: any Channel, accepting: Task<Void, Never>)] = []
     var connections: [PeerID: [MuxedConnection]] = [:]
     var pendingHandshakes = 0
     /// Inbound handshakes still running, by the remote IP address.
@@ -97,10 +99,7 @@ public actor Swarm {
                 channel.eventLoop.makeCompletedFuture { try Self.socket(channel, budget: budget) }
             }
         let bound = try TCPAddress.multiaddr(of: server.channel.localAddress)
-        listeners.append((bound, server.channel))
-        eventContinuation.yield(.listening(bound))
-        schedulePush()
-        Task {
+        let accepting = Task {
             do {
                 try await server.executeThenClose { inbound in
                     for try await connection in inbound {
@@ -111,6 +110,9 @@ public actor Swarm {
                 self.logger.debug("Listener stopped", metadata: ["address": "\(bound)", "error": "\(error)"])
             }
         }
+        listeners.append((bound, server.channel, accepting))
+        eventContinuation.yield(.listening(bound))
+        schedulePush()
         return bound
     }
 
@@ -377,6 +379,9 @@ public actor Swarm {
         handlers = [:]
         idleSweeper?.cancel()
         for listener in listeners { try? await listener.channel.close() }
+        // The accepting tasks end with their sockets; close returns after them, so that a
+        // closed swarm is not kept alive by one (nor a process at exit left with it).
+        for listener in listeners { await listener.accepting.value }
         listeners = []
         for list in connections.values { for connection in list { await connection.close() } }
         eventContinuation.finish()
