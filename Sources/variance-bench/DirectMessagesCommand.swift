@@ -88,16 +88,7 @@ final class DMPair {
 
     /// Milliseconds from writing `messages.send` to alice until bob reports it received.
     func sequentialLatencies(count: Int) throws -> [Double] {
-        var samples: [Double] = []
-        for i in 0..<count {
-            let text = "s\(i)"
-            let start = nowNs()
-            let id = try alice.sendRequest("messages.send", ["conversation": .string(bob.did), "text": .string(text)])
-            try bob.waitForReceived(text: text)
-            samples.append(Double(nowNs() - start) / 1e6)
-            try alice.waitForReply(id)
-        }
-        return samples
+        try (0..<count).map { i in try messageLatency(from: alice, to: bob, text: "s\(i)") }
     }
 
     /// Messages per second, `count` pipelined `messages.send` to the last one received.
@@ -145,6 +136,17 @@ final class DMPair {
 
     static let chunk = 500
     static let window = 2000
+}
+
+/// Milliseconds from writing `messages.send` to `from` until `to` reports it received (the
+/// reply to `from` is read after).
+func messageLatency(from: RPCChild, to: RPCChild, text: String) throws -> Double {
+    let start = nowNs()
+    let id = try from.sendRequest("messages.send", ["conversation": .string(to.did), "text": .string(text)])
+    try to.waitForReceived(text: text)
+    let elapsed = Double(nowNs() - start) / 1e6
+    try from.waitForReply(id)
+    return elapsed
 }
 
 /// A count shared between threads.
@@ -311,7 +313,8 @@ final class LineDrainThread: @unchecked Sendable {
     func join() { pthread_join(thread, nil) }
 }
 
-private func percentile(_ samples: [Double], _ p: Double) -> Double {
+/// The `p` quantile (nearest rank) of `samples`; NaN when there are none.
+func percentile(_ samples: [Double], _ p: Double) -> Double {
     let sorted = samples.sorted()
     guard !sorted.isEmpty else { return .nan }
     return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]

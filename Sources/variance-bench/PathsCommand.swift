@@ -37,6 +37,12 @@ struct PathsCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of the table.")
     var json = false
 
+    func validate() throws {
+        guard messages > 0, away > 0, rounds > 0 else {
+            throw ValidationError("--messages, --away and --rounds must be at least 1")
+        }
+    }
+
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
         let engineBinary = engine ?? (executableDirectory() + "/variance-engine")
@@ -84,10 +90,8 @@ struct PathLatency {
     var p99: Double
 
     init(_ samples: [Double]) {
-        let sorted = samples.sorted()
-        func at(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))] }
-        p50 = sorted.isEmpty ? .nan : at(0.5)
-        p99 = sorted.isEmpty ? .nan : at(0.99)
+        p50 = percentile(samples, 0.5)
+        p99 = percentile(samples, 0.99)
     }
 }
 
@@ -109,53 +113,55 @@ struct PathsRound {
         defer { relayed.stop() }
         var directSamples: [Double] = [], relayedSamples: [Double] = []
         for i in 0..<messages {
-            directSamples.append(try latency(from: direct.alice, to: direct.bob, text: "d\(i)"))
-            relayedSamples.append(try latency(from: relayed.alice, to: relayed.bob, text: "r\(i)"))
+            directSamples.append(try messageLatency(from: direct.alice, to: direct.bob, text: "d\(i)"))
+            relayedSamples.append(try messageLatency(from: relayed.alice, to: relayed.bob, text: "r\(i)"))
         }
         let (first, last) = try relayed.leaveWhileAway(count: away)
         return PathsRound(
             direct: PathLatency(directSamples), relayed: PathLatency(relayedSamples), offlineFirst: first, offlineLast: last)
     }
 
-    /// Milliseconds from writing `messages.send` to `from` until `to` reports it received.
-    static func latency(from: RPCChild, to: RPCChild, text: String) throws -> Double {
-        let start = nowNs()
-        let id = try from.sendRequest("messages.send", ["conversation": .string(to.did), "text": .string(text)])
-        try to.waitForReceived(text: text)
-        let elapsed = Double(nowNs() - start) / 1e6
-        try from.waitForReply(id)
-        return elapsed
-    }
 }
 
-/// A `variance-relay` process on a loopback port of its choosing.
+/// A `variance-relay` process on a loopback port of its choosing, with `config` (YAML) as its
+/// configuration.
 final class RelayChild {
     let process = Process()
     let peerID: String
+    /// Where it listens, without and with its `/p2p/` peer ID.
     let address: String
+    let fullAddress: String
 
-    init(binary: String, directory: String) throws {
+    init(binary: String, directory: String, config: String = "listen: [\"/ip4/127.0.0.1/tcp/0\"]\n") throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let config = directory + "/relay.yaml"
-        try "listen: [\"/ip4/127.0.0.1/tcp/0\"]\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let path = directory + "/relay.yaml"
+        try config.write(toFile: path, atomically: true, encoding: .utf8)
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["--config", config, "--data-dir", directory, "--log-level", "error"]
+        process.arguments = ["--config", path, "--data-dir", directory, "--log-level", "error"]
         let output = Pipe()
         process.standardOutput = output
         try process.run()
         var text = ""
         while !text.contains("Listening on ") || !text.hasSuffix("\n") {
             let data = output.fileHandleForReading.availableData
-            guard !data.isEmpty else { throw BenchError("variance-relay exited: \(text)") }
+            guard !data.isEmpty else {
+                process.waitUntilExit()
+                throw BenchError("variance-relay exited: \(text)")
+            }
             text += String(decoding: data, as: UTF8.self)
         }
         let lines = text.split(separator: "\n")
         guard let id = lines.first(where: { $0.hasPrefix("Relay PeerId: ") })?.dropFirst("Relay PeerId: ".count),
             let listening = lines.first(where: { $0.hasPrefix("Listening on ") })?.dropFirst("Listening on ".count),
             let range = listening.range(of: "/p2p/")
-        else { throw BenchError("variance-relay printed no peer ID or address: \(text)") }
+        else {
+            process.terminate()
+            process.waitUntilExit()
+            throw BenchError("variance-relay printed no peer ID or address: \(text)")
+        }
         peerID = String(id)
         address = String(listening[..<range.lowerBound])
+        fullAddress = String(listening)
     }
 
     func stop() {

@@ -160,33 +160,17 @@ enum RelayBench {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("variance-bench-relay-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let config = directory.appendingPathComponent("relay.yaml")
-        try """
+        let relay = try RelayChild(binary: binary, directory: directory.path, config: """
             listen: ["/ip4/127.0.0.1/tcp/0"]
             limits:
               reservations: \(reservations + 10)
               circuits: \(circuits + 10)
               circuits_per_peer: 4
               pending_handshakes_per_address: 256
-            """.write(to: config, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["--config", config.path, "--data-dir", directory.path, "--log-level", "error"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        defer { process.terminate(); process.waitUntilExit() }
-        var text = ""
-        while !text.contains("Listening on ") || !text.hasSuffix("\n") {
-            let data = output.fileHandleForReading.availableData
-            guard !data.isEmpty else { throw BenchError("variance-relay exited: \(text)") }
-            text += String(decoding: data, as: UTF8.self)
-        }
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Listening on ") }) else {
-            throw BenchError("no listen address from variance-relay")
-        }
-        let relayAddress = try Multiaddr(String(line.dropFirst("Listening on ".count)))
-        let pid = process.processIdentifier
+            """)
+        defer { relay.stop() }
+        let relayAddress = try Multiaddr(relay.fullAddress)
+        let pid = relay.process.processIdentifier
         try await Task.sleep(for: .milliseconds(500))
         let idle = procStatusKB(pid: pid, key: "VmRSS") ?? 0
         let cpuStart = procCPUTicks(pid: pid) ?? 0
