@@ -114,12 +114,19 @@ interop-venv: deps
 # The media suites (real calls, codecs, ICE) run after the rest, not beside it: they keep
 # both cores busy, and the interop suites' Python peers have timeouts of their own.
 MEDIA_SUITES := CallTests|MediaProcessTests|VarianceCallTransportTests|VarianceMediaTests
+# The fuzz and sanitizer stages build into scratch folders of their own (1.3 to 2.2 GB each).
+# Before each, while less than STAGE_ROOM_MB are free, the folders of the stages already run
+# are removed (scripts/make-room.sh): a CI run ran out of disk linking the ThreadSanitizer build.
+STAGE_ROOM_MB ?= 4096
 test: build interop-venv
 	swift test --skip-build --skip '$(MEDIA_SUITES)' $(SWIFT_TEST_FLAGS)
 	swift test --skip-build --filter '$(MEDIA_SUITES)' $(SWIFT_TEST_FLAGS)
 	scripts/clients-test.sh
+	scripts/make-room.sh $(STAGE_ROOM_MB) .build-asan .build-tsan
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
-	@for s in $(TEST_SANITIZERS); do $(MAKE) --no-print-directory sanitize-$$s || exit 1; done
+	@for s in $(TEST_SANITIZERS); do \
+	  case $$s in address) done_with=".build-fuzz .build-tsan";; *) done_with=".build-fuzz .build-asan";; esac; \
+	  scripts/make-room.sh $(STAGE_ROOM_MB) $$done_with && $(MAKE) --no-print-directory sanitize-$$s || exit 1; done
 
 ## demo: two engines with their own data directories, showing the RPC lines they exchange.
 demo: deps
@@ -191,4 +198,4 @@ sanitize-thread: deps
 	rm -rf $$reports; exit $$status
 
 clean:
-	rm -rf .build .build-asan .build-tsan
+	rm -rf .build .build-asan .build-tsan .build-fuzz
