@@ -53,6 +53,9 @@ struct EngineCommand: ParsableCommand {
     @Flag(help: "Print machine-readable results (JSON) on stdout instead of the table.")
     var json = false
 
+    @Option(help: "Processes per engine whose resident set is read --idle-seconds after the spawn; the median is reported.")
+    var idleSamples = 5
+
     @Option(help: "Pipelined rounds per engine.")
     var rounds = 5
 
@@ -79,6 +82,7 @@ struct EngineCommand: ParsableCommand {
             throw ValidationError("--runs, --calls, --rounds and --sequential must be positive.")
         }
         guard idleSeconds >= 0 else { throw ValidationError("--idle-seconds must not be negative.") }
+        guard idleSamples >= 1 else { throw ValidationError("--idle-samples must be positive.") }
     }
 
     func run() throws {
@@ -160,14 +164,28 @@ struct EngineCommand: ParsableCommand {
             if identity != "ready" { note("warning: engine.info says identity \"\(identity)\", not \"ready\"") }
         }
 
-        // 2. Idle RSS: one long-lived process each, read `idleSeconds` after its spawn.
-        note("idle RSS: \(fmt(idleSeconds, 1)) s after the spawn")
+        // 2. Idle RSS: `idleSamples` processes each, interleaved, read `idleSeconds` after
+        // their spawn; the last of each engine stays for the call figures. One process's
+        // figure moves by up to 1 MiB from run to run (which pages of the binary the kernel
+        // maps around each fault), so the median is what is compared.
+        note("idle RSS: \(idleSamples) processes each, \(fmt(idleSeconds, 1)) s after the spawn")
+        func recordIdle(_ session: Session) {
+            guard let rss = session.idleRSSKB else { return }
+            results[session.spec.kind]!.idleSamples.append(
+                (rss: rss, anon: session.idleAnonKB ?? 0, file: session.idleFileKB ?? 0))
+        }
+        for _ in 1..<idleSamples {
+            for spec in specs {
+                let session = try Session(spec, stderrPath: stderrPath(spec), idleNs: UInt64(idleSeconds * 1e9))
+                recordIdle(session)
+                _ = session.child.finish()
+            }
+        }
         var sessions: [Session] = []
         for spec in specs {
             let session = try Session(spec, stderrPath: stderrPath(spec), idleNs: UInt64(idleSeconds * 1e9))
-            results[spec.kind]!.idleRSSKB = session.idleRSSKB
-            results[spec.kind]!.idleAnonKB = session.idleAnonKB
-            results[spec.kind]!.idleFileKB = session.idleFileKB
+            recordIdle(session)
+            results[spec.kind]!.longLivedIdleKB = session.idleRSSKB
             sessions.append(session)
         }
 
@@ -219,7 +237,7 @@ struct EngineCommand: ParsableCommand {
 
         let report = Report(
             machine: machine, engines: all, runs: runs, calls: calls, rounds: rounds, sequential: sequential,
-            totalCalls: totalCalls, idleSeconds: idleSeconds, harnessLines: harnessLines)
+            totalCalls: totalCalls, idleSeconds: idleSeconds, idleSamples: idleSamples, harnessLines: harnessLines)
         if json {
             print(report.json().prettyString())
         } else {
