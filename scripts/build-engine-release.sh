@@ -28,8 +28,8 @@
 # - libstdc++ linked statically (in the engine the Swift runtime is its only user): the shared
 #   library cost 1.4 MiB resident, 0.6 MiB of it its own symbol tables read while the loader
 #   bound its symbols. The toolchain's link line asks for -lstdc++; a linker script named
-#   libstdc++.so in a folder searched first answers with the static archive (SQLite and
-#   libsodium likewise, below).
+#   libstdc++.so in a folder searched first answers with the static archive (SQLite,
+#   libsodium and libgcc_s's unwinder likewise, below).
 # These flags change every compile command, hence their own scratch folder.
 set -euo pipefail
 
@@ -70,6 +70,8 @@ link_statically() {
 link_statically sqlite3 /usr/lib/x86_64-linux-gnu/libsqlite3.a
 link_statically sodium /usr/lib/x86_64-linux-gnu/libsodium.a
 link_statically stdc++ "$(clang++ -print-file-name=libstdc++.a 2>/dev/null || true)"
+# (-lgcc_s: the unwinder, which libstdc++ needs, from libgcc_eh.a as -static-libgcc would.)
+link_statically gcc_s "$(clang++ -print-file-name=libgcc_eh.a 2>/dev/null || true)"
 
 # (The same flags for every product, so that building one does not relink the other.)
 link_extra=(-Xlinker "-L$root/.build-static/link")
