@@ -115,8 +115,8 @@ interop-venv: deps
 # both cores busy, and the interop suites' Python peers have timeouts of their own.
 MEDIA_SUITES := CallTests|MediaProcessTests|VarianceCallTransportTests|VarianceMediaTests
 # The fuzz and sanitizer stages build into scratch folders of their own (1.3 to 2.2 GB each).
-# Before each, while less than STAGE_ROOM_MB are free, the folders of the stages already run
-# are removed (scripts/make-room.sh): a CI run ran out of disk linking the ThreadSanitizer build.
+# Before each, while less than STAGE_ROOM_MB are free, the folders that stage does not use are
+# removed (scripts/make-room.sh): a CI run ran out of disk linking the ThreadSanitizer build.
 STAGE_ROOM_MB ?= 4096
 test: build interop-venv
 	swift test --skip-build --skip '$(MEDIA_SUITES)' $(SWIFT_TEST_FLAGS)

@@ -1,10 +1,10 @@
 #!/bin/sh
 # make-room.sh NEED_MB FOLDER...: before a stage of `make test` that builds into a scratch
 # folder of its own, frees room on the checkout's file system. While less than NEED_MB are
-# free, removes the next FOLDER given (scratch folders of stages this run is done with, in the
+# free, removes the next FOLDER given (scratch folders the coming stage does not use, in the
 # order given) and says so. Each stage's scratch folder takes 1.3 to 2.2 GB; a CI machine's
-# disk may hold less than all of them (docs/TESTING.md, Disk). Fails only when nothing is
-# left to remove and the room is still short; the stage may fit anyway, so that is a warning.
+# disk may hold less than all of them (docs/TESTING.md, Disk). Never fails: when nothing is
+# left to remove and the room is still short it warns, since the stage may fit anyway.
 set -eu
 need_mb=$1; shift
 

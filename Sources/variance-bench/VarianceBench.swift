@@ -178,7 +178,7 @@ struct EngineCommand: ParsableCommand {
             for spec in specs {
                 let session = try Session(spec, stderrPath: stderrPath(spec), idleNs: UInt64(idleSeconds * 1e9))
                 recordIdle(session)
-                _ = session.child.finish()
+                session.child.finish()
             }
         }
         var sessions: [Session] = []

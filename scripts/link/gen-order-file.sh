@@ -69,27 +69,10 @@ if perf stat -e page-faults true >/dev/null 2>&1; then
         engine="$("$root/scripts/build-engine-release.sh" --product variance-engine -Xlinker "-Map=$work/engine.map" -Xlinker --no-demangle)"
         { call 2 engine.info; sleep 2.5; } | perf record -q -d -e page-faults -c 1 -o "$work/faults.data" \
             "$engine" --data-dir "$work/data" >/dev/null 2>&1
-        perf script -i "$work/faults.data" --show-mmap-events -F time,addr,ip 2>/dev/null \
-            | python3 -c '
-import re, sys
-engine, base, start = sys.argv[1], None, None
-for line in sys.stdin:
-    if "PERF_RECORD_MMAP" in line:
-        m = re.search(r"\[0x([0-9a-f]+)\(0x[0-9a-f]+\) @ (0x0|0) .*\]: r--p (.*)$", line.strip())
-        if m and base is None and m.group(3) == engine:
-            base = int(m.group(1), 16)
-        continue
-    fields = line.split()
-    if len(fields) != 3 or base is None:
-        continue
-    time, addr, ip = float(fields[0].rstrip(":")), int(fields[1], 16), int(fields[2], 16)
-    start = time if start is None else start
-    if addr == ip and time - start < 2.0 and addr >= base:
-        print(f"{addr - base:x}")
-' "$(realpath "$engine")" >"$work/faults.txt"
+        perf script -i "$work/faults.data" --show-mmap-events -F time,addr,ip >"$work/faults.txt" 2>/dev/null
         status=0
         python3 "$root/scripts/link/hot-sections.py" "$work/engine.map" "$order" "$lds" \
-            --faults "$work/faults.txt" || status=$?
+            --faults "$(realpath "$engine")" "$work/faults.txt" || status=$?
         [ $status = 3 ] && break
         [ $status = 0 ] || exit $status
     done

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """hot-sections.py MAP ORDER LDS --callgrind CALLGRIND_OUT...
-   hot-sections.py MAP ORDER LDS --faults ADDRESSES...
+   hot-sections.py MAP ORDER LDS --faults ENGINE PERF_SCRIPT_OUT
 
 Which input sections of the engine's code ran, from callgrind's instruction addresses
 (--dump-instr=yes) and lld's link map (-Map) of the same binary, written as the two lists
@@ -25,7 +25,6 @@ empty LDS list (gen-order-file.sh does so).
 """
 import bisect
 import collections
-import os
 import re
 import sys
 
@@ -80,6 +79,29 @@ def executed_addresses(callgrind_paths):
                 continue
             seen.setdefault(last, None)
     return list(seen)
+
+
+def fault_addresses(perf_script_path, engine, seconds=2.0):
+    """Instruction addresses, relative to ENGINE, of the code page faults in the first
+    `seconds` of a run, from `perf script --show-mmap-events -F time,addr,ip` of
+    `perf record -d -e page-faults` (later faults are the engine closing, after the figure
+    this layout is for was read)."""
+    base, start, addresses = None, None, []
+    mapping = re.compile(r"\[0x([0-9a-f]+)\(0x[0-9a-f]+\) @ (?:0x0|0) .*\]: r--p (.*)$")
+    for line in open(perf_script_path, errors="replace"):
+        if "PERF_RECORD_MMAP" in line:
+            m = mapping.search(line.strip())
+            if m and base is None and m.group(2) == engine:
+                base = int(m.group(1), 16)
+            continue
+        fields = line.split()
+        if len(fields) != 3 or base is None:
+            continue
+        time, addr, ip = float(fields[0].rstrip(":")), int(fields[1], 16), int(fields[2], 16)
+        start = time if start is None else start
+        if addr == ip and time - start < seconds and addr >= base:
+            addresses.append(addr - base)
+    return addresses
 
 
 def pattern(where):
@@ -137,9 +159,10 @@ def main():
         order, script = [], []
     elif mode == "--faults":
         # Code that ran natively but not under valgrind (CPU-specific paths such as BoringSSL's
-        # ADX code, which valgrind's CPU does not offer): instruction addresses, one per line,
-        # relative to the binary, from a run of the binary the map describes. Added to the lists.
-        addresses = [int(line, 16) for path in inputs for line in open(path) if line.strip()]
+        # ADX code, which valgrind's CPU does not offer), from a run of the binary the map
+        # describes. Added to the lists.
+        engine, perf_script = inputs
+        addresses = fault_addresses(perf_script, engine)
         order = open(order_path).read().split()
         script = read_script(lds_path)
     else:
@@ -153,7 +176,7 @@ def main():
         marked.add(i)
         ran.append(sections[i])
     added, skipped = 0, 0
-    for _, size, where, names, _ in ran:
+    for _, _, where, names, _ in ran:
         unique = [n for n in names if definitions[n] == 1]
         if unique:
             if not listed.intersection(unique):
